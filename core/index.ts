@@ -20,3 +20,4 @@ export * from './pipeline/dedupe.js';
 export * from './pipeline/sequentialize.js';
 export * from './pipeline/memory.js';
 export * from './pipeline/dialogue.js';
+export * from './outbound-ledger.js';

@@ -1,5 +1,7 @@
 import type { ChannelId, InboundEvent, MessagePartType, OutboundMessage, SendReceipt } from '../envelope.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logger.js';
+import type { TurnOutcome } from '../turn.js';
 
 export interface ChannelCapabilities {
   /** Longest text in one message (characters or bytes per the channel's README). */
@@ -31,9 +33,11 @@ export interface WebhookResponse {
 export interface ChannelHost {
   /**
    * Runs the pipeline for one inbound event. Resolves when the turn is finished
-   * (replies have been passed to `send`). Never rejects for turn errors: those are handled in the pipeline.
+   * (its replies have been passed to `send`), with how it ended. Turn errors are handled in the
+   * pipeline (the customer gets an apology); it rejects only when the event could not be taken at
+   * all (e.g. the state store is down) — then the channel must not acknowledge it to the platform.
    */
-  dispatch(event: InboundEvent): Promise<void>;
+  dispatch(event: InboundEvent): Promise<TurnOutcome>;
   readonly log: Logger;
 }
 
@@ -52,6 +56,14 @@ export interface Channel {
     /** Largest accepted body in bytes. */
     readonly bodyLimit: number;
     handle(req: WebhookRequest): Promise<WebhookResponse>;
+  };
+  /**
+   * Channels built on an SDK receiver (Slack's Bolt ExpressReceiver) mount a plain Node HTTP handler
+   * instead of `webhook`; the gateway mounts it before any body parser.
+   */
+  readonly httpHandler?: {
+    readonly path: string;
+    handle(req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void;
   };
   /** Readiness of the channel's own connections (e.g. the DingTalk stream). */
   health?(): Promise<{ ok: boolean; detail?: string }>;
