@@ -1,0 +1,49 @@
+import type { ErrorRequestHandler, Response } from 'express';
+import { BotError, isBotError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+
+/** Writes the one error shape every API answers with: `{"error":{"code","message"}}`. */
+export function sendError(res: Response, error: BotError): void {
+  if (res.headersSent) return;
+  res.status(error.status).json({ error: { code: error.code, message: error.message } });
+}
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  limit?: number;
+}
+
+/** Maps body-parser failures and anything thrown by a route to JSON errors; never leaks internals. */
+export function jsonErrorHandler(log: Logger): ErrorRequestHandler {
+  return (err: unknown, _req, res, _next) => {
+    if (isBotError(err)) {
+      if (err.status >= 500) log.error({ code: err.code, err: err.message }, 'request failed');
+      sendError(res, err);
+      return;
+    }
+    const e = (typeof err === 'object' && err !== null ? err : {}) as BodyParserError;
+    switch (e.type) {
+      case 'entity.too.large':
+        sendError(res, new BotError('request.too_large', `request body exceeds the limit of ${e.limit ?? '?'} bytes`));
+        return;
+      case 'entity.parse.failed':
+        sendError(res, new BotError('request.invalid_json', 'request body is not valid JSON'));
+        return;
+      case 'encoding.unsupported':
+      case 'charset.unsupported':
+        sendError(res, new BotError('request.unsupported_media_type', 'unsupported body encoding or charset'));
+        return;
+      case 'request.aborted':
+        return;
+      default:
+        break;
+    }
+    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+      sendError(res, new BotError('request.invalid', 'the request could not be read'));
+      return;
+    }
+    log.error({ err: err instanceof Error ? err.message : String(err) }, 'unhandled error in request');
+    sendError(res, new BotError('internal', 'internal error; see the gateway log'));
+  };
+}
