@@ -1,0 +1,43 @@
+import type { TurnContext } from '../../core/context.js';
+import { compose, type Middleware } from '../../core/middleware.js';
+import type { DialogueEngine } from '../../core/ports/dialogue.js';
+import type { KeyValue, Locks } from '../../core/ports/kv.js';
+import type { ConversationMemory } from '../../core/ports/memory.js';
+import { errorBoundary } from '../../core/pipeline/error-boundary.js';
+import { turnLogger } from '../../core/pipeline/turn-logger.js';
+import { dedupe } from '../../core/pipeline/dedupe.js';
+import { sequentialize } from '../../core/pipeline/sequentialize.js';
+import { memory } from '../../core/pipeline/memory.js';
+import { dialogue } from '../../core/pipeline/dialogue.js';
+
+export interface PipelineDeps {
+  readonly kv: KeyValue;
+  readonly locks: Locks;
+  readonly memory: ConversationMemory;
+  readonly engine: DialogueEngine;
+  /** The handoff gate: stops the bot while a human holds the conversation. Pass-through until handoff/ lands. */
+  readonly handoffGate?: Middleware<TurnContext>;
+  /** What the customer is told when a turn fails. */
+  readonly apology: (ctx: TurnContext) => string;
+  readonly dedupeTtlMs?: number;
+  readonly lockTtlMs?: number;
+  readonly lockWaitMs?: number;
+}
+
+/**
+ * The default pipeline, in one place:
+ * error boundary -> per-turn child logger -> dedupe by channel message id -> one turn at a time per
+ * conversation (across replicas with Redis) -> memory -> handoff gate -> dialogue engine.
+ */
+export function createPipeline(deps: PipelineDeps): Middleware<TurnContext> {
+  const stages: Middleware<TurnContext>[] = [
+    errorBoundary({ apology: deps.apology }),
+    turnLogger(),
+    dedupe(deps.kv, { ttlMs: deps.dedupeTtlMs ?? 10 * 60 * 1000 }),
+    sequentialize(deps.locks, { lockTtlMs: deps.lockTtlMs ?? 30_000, waitMs: deps.lockWaitMs ?? 30_000 }),
+    memory(deps.memory),
+  ];
+  if (deps.handoffGate !== undefined) stages.push(deps.handoffGate);
+  stages.push(dialogue(deps.engine));
+  return compose(...stages);
+}
