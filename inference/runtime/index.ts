@@ -10,3 +10,5 @@ export type {
   RuntimeOptions,
   Tensorish,
 } from './types.js';
+export { createOnnxRuntime } from './runtime.js';
+export type { RuntimeDeps } from './runtime.js';

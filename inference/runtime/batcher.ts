@@ -1,0 +1,309 @@
+/**
+ * Dynamic micro-batching, independent of onnxruntime: concurrent submissions coalesce into one `execute` call of up
+ * to `maxBatchSize` rows, or whatever is queued once the oldest has waited `maxWaitMs`. One batch computes at a time.
+ * Expired (deadline) and aborted submissions leave the queue without being computed.
+ */
+import type { Clock } from '../../core/clock.js';
+import { BotError } from '../../core/errors.js';
+
+/** A shared bound on requests queued or computing (across every batcher that shares it). */
+export interface Admission {
+  tryAcquire(): boolean;
+  release(): void;
+  inUse(): number;
+}
+
+/** An admission counter allowing at most `limit` requests at once. */
+export function createAdmission(limit: number): Admission {
+  let used = 0;
+  return {
+    tryAcquire: () => {
+      if (used >= limit) return false;
+      used++;
+      return true;
+    },
+    release: () => {
+      used = Math.max(0, used - 1);
+    },
+    inUse: () => used,
+  };
+}
+
+export interface BatcherOptions {
+  maxBatchSize: number;
+  maxWaitMs: number;
+  /** Used in error messages. */
+  name: string;
+}
+
+export interface BatcherDeps<P, R> {
+  clock: Clock;
+  admission: Admission;
+  /** Computes one batch; must answer one result per payload, in order. */
+  execute(payloads: readonly P[]): Promise<readonly R[]>;
+}
+
+export interface SubmitOptions {
+  /** Rows this payload adds to a batch (default 1). */
+  rows?: number;
+  /** Epoch ms after which the payload is dropped instead of computed. */
+  deadlineAt?: number;
+  signal?: AbortSignal;
+}
+
+export interface BatcherStats {
+  queued: number;
+  computing: number;
+  batches: number;
+  rows: number;
+  expired: number;
+  aborted: number;
+}
+
+export interface Batcher<P, R> {
+  submit(payload: P, options?: SubmitOptions): Promise<R>;
+  stats(): BatcherStats;
+  /** Resolves once nothing is queued or computing. */
+  drain(): Promise<void>;
+  /** Refuses new submissions with `error`; queued ones still compute unless `rejectQueued`. Resolves when drained. */
+  close(error: BotError, options?: { rejectQueued?: boolean }): Promise<void>;
+}
+
+interface Item<P, R> {
+  payload: P;
+  rows: number;
+  enqueuedAt: number;
+  deadlineAt: number | undefined;
+  state: 'queued' | 'computing' | 'settled';
+  resolve(value: R): void;
+  reject(error: unknown): void;
+  cleanup(): void;
+}
+
+function abortReason(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error
+    ? reason
+    : new BotError('turn.aborted', 'inference request aborted', { cause: reason });
+}
+
+function asError(value: unknown): Error {
+  return value instanceof Error ? value : new BotError('internal', String(value), { cause: value });
+}
+
+/** Creates a batcher over `deps.execute`. */
+export function createBatcher<P, R>(options: BatcherOptions, deps: BatcherDeps<P, R>): Batcher<P, R> {
+  const { clock, admission } = deps;
+  const maxBatchSize = Math.max(1, Math.floor(options.maxBatchSize));
+  const maxWaitMs = Math.max(0, options.maxWaitMs);
+  const queue: Item<P, R>[] = [];
+  const stats: BatcherStats = { queued: 0, computing: 0, batches: 0, rows: 0, expired: 0, aborted: 0 };
+  let running = false;
+  let timer: AbortController | undefined;
+  let closedWith: BotError | undefined;
+  let drainWaiters: (() => void)[] = [];
+
+  const deadlineError = (): BotError =>
+    new BotError('inference.deadline_exceeded', `inference request for ${options.name} expired before it was computed`);
+
+  function removeQueued(item: Item<P, R>): boolean {
+    const i = queue.indexOf(item);
+    if (i < 0) return false;
+    queue.splice(i, 1);
+    return true;
+  }
+
+  /** Settles an item; `held` says whether it still holds an admission slot to give back now. */
+  function settle(item: Item<P, R>, outcome: { value: R } | { error: unknown }, held: boolean): void {
+    if (item.state === 'settled') return;
+    item.state = 'settled';
+    item.cleanup();
+    if (held) admission.release();
+    if ('value' in outcome) item.resolve(outcome.value);
+    else item.reject(outcome.error);
+  }
+
+  function notifyDrained(): void {
+    if (running || queue.length > 0) return;
+    const waiters = drainWaiters;
+    drainWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  function armTimer(delayMs: number): void {
+    if (timer !== undefined) return;
+    const controller = new AbortController();
+    timer = controller;
+    clock.sleep(delayMs, controller.signal).then(
+      () => {
+        if (timer === controller) timer = undefined;
+        schedule();
+      },
+      () => undefined,
+    );
+  }
+
+  function cancelTimer(): void {
+    timer?.abort();
+    timer = undefined;
+  }
+
+  function schedule(): void {
+    if (running) return;
+    const oldest = queue[0];
+    if (oldest === undefined) {
+      cancelTimer();
+      notifyDrained();
+      return;
+    }
+    let rows = 0;
+    for (const item of queue) rows += item.rows;
+    const waited = clock.now() - oldest.enqueuedAt;
+    if (rows >= maxBatchSize || waited >= maxWaitMs || closedWith !== undefined) flush();
+    else armTimer(maxWaitMs - waited);
+  }
+
+  function takeBatch(): Item<P, R>[] {
+    const now = clock.now();
+    const batch: Item<P, R>[] = [];
+    let rows = 0;
+    while (queue.length > 0) {
+      const item = queue[0] as Item<P, R>;
+      if (item.deadlineAt !== undefined && now >= item.deadlineAt) {
+        queue.shift();
+        stats.expired++;
+        settle(item, { error: deadlineError() }, true);
+        continue;
+      }
+      if (batch.length > 0 && rows + item.rows > maxBatchSize) break;
+      queue.shift();
+      batch.push(item);
+      rows += item.rows;
+    }
+    return batch;
+  }
+
+  function flush(): void {
+    cancelTimer();
+    const batch = takeBatch();
+    if (batch.length === 0) {
+      notifyDrained();
+      return;
+    }
+    running = true;
+    stats.batches++;
+    for (const item of batch) {
+      item.state = 'computing';
+      stats.rows += item.rows;
+    }
+    stats.computing = batch.length;
+    let work: Promise<readonly R[]>;
+    try {
+      work = deps.execute(batch.map((i) => i.payload));
+    } catch (error) {
+      work = Promise.reject(asError(error));
+    }
+    work
+      .then(
+        (results) => {
+          if (results.length !== batch.length) {
+            throw new BotError('internal', `batch of ${batch.length} answered ${results.length} results`);
+          }
+          batch.forEach((item, i) => settle(item, { value: results[i] as R }, false));
+        },
+        (error: unknown) => {
+          for (const item of batch) settle(item, { error }, false);
+        },
+      )
+      .catch((error: unknown) => {
+        for (const item of batch) settle(item, { error }, false);
+      })
+      .finally(() => {
+        for (let i = 0; i < batch.length; i++) admission.release();
+        stats.computing = 0;
+        running = false;
+        schedule();
+      });
+  }
+
+  function submit(payload: P, submitOptions: SubmitOptions = {}): Promise<R> {
+    if (closedWith !== undefined) return Promise.reject(closedWith);
+    const { signal, deadlineAt } = submitOptions;
+    if (signal?.aborted === true) return Promise.reject(abortReason(signal));
+    const now = clock.now();
+    if (deadlineAt !== undefined && now >= deadlineAt) {
+      stats.expired++;
+      return Promise.reject(deadlineError());
+    }
+    if (!admission.tryAcquire()) {
+      return Promise.reject(
+        new BotError('inference.overloaded', `inference queue is full (${options.name}); retry later`, {
+          details: { model: options.name, inUse: admission.inUse() },
+        }),
+      );
+    }
+    return new Promise<R>((resolve, reject) => {
+      const deadlineTimer = deadlineAt === undefined ? undefined : new AbortController();
+      const onAbort = (): void => {
+        stats.aborted++;
+        if (item.state === 'queued') {
+          removeQueued(item);
+          settle(item, { error: abortReason(signal as AbortSignal) }, true);
+          schedule();
+        } else {
+          // Computing: the batch goes on, this caller stops waiting; its slot is released when the batch ends.
+          settle(item, { error: abortReason(signal as AbortSignal) }, false);
+        }
+      };
+      const item: Item<P, R> = {
+        payload,
+        rows: Math.max(1, submitOptions.rows ?? 1),
+        enqueuedAt: now,
+        deadlineAt,
+        state: 'queued',
+        resolve,
+        reject,
+        cleanup: () => {
+          deadlineTimer?.abort();
+          signal?.removeEventListener('abort', onAbort);
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (deadlineTimer !== undefined && deadlineAt !== undefined) {
+        clock.sleep(deadlineAt - now, deadlineTimer.signal).then(
+          () => {
+            if (item.state !== 'queued') return;
+            removeQueued(item);
+            stats.expired++;
+            settle(item, { error: deadlineError() }, true);
+            schedule();
+          },
+          () => undefined,
+        );
+      }
+      queue.push(item);
+      schedule();
+    });
+  }
+
+  return {
+    submit,
+    stats: () => ({ ...stats, queued: queue.length }),
+    drain: () =>
+      new Promise<void>((resolve) => {
+        drainWaiters.push(resolve);
+        notifyDrained();
+      }),
+    close: (error, closeOptions = {}) => {
+      closedWith ??= error;
+      if (closeOptions.rejectQueued === true) {
+        for (const item of queue.splice(0)) settle(item, { error }, true);
+      }
+      schedule();
+      return new Promise<void>((resolve) => {
+        drainWaiters.push(resolve);
+        notifyDrained();
+      });
+    },
+  };
+}

@@ -1,0 +1,254 @@
+/**
+ * The ONNX Runtime session manager: one batcher per model, sessions on the decided provider, hot reload with
+ * reference-counted retirement of the old session, a shared bound on queued requests.
+ */
+import { stat } from 'node:fs/promises';
+import { systemClock } from '../../core/clock.js';
+import type { Clock } from '../../core/clock.js';
+import { BotError, describeError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import { createAdmission, createBatcher } from './batcher.js';
+import type { Batcher } from './batcher.js';
+import { nodeExecFile, queryGpuMemory } from './gpu-memory.js';
+import type { ExecFileFn } from './gpu-memory.js';
+import { createSession, nodeOrt, selectProvider } from './session-factory.js';
+import type { OrtApi } from './session-factory.js';
+import { acquire, autoWarmupFeeds, axisLinks, releaseRef, retire, runSession } from './session-handle.js';
+import type { SessionHandle } from './session-handle.js';
+import { assertTensor, concatRows, cropTo, splitRows } from './tensors.js';
+import type { LoadOptions, LoadedModel, OnnxRuntime, RunOptions, RuntimeOptions, Tensorish } from './types.js';
+
+type Feeds = Record<string, Tensorish>;
+interface Request {
+  feeds: Feeds;
+  rows: number;
+}
+interface ModelEntry {
+  current: SessionHandle;
+  batcher: Batcher<Request, Feeds>;
+}
+
+export interface RuntimeDeps {
+  log: Logger;
+  clock?: Clock;
+  /** onnxruntime-node by default; tests inject fakes to exercise provider fallback. */
+  ort?: OrtApi;
+  /** Runs nvidia-smi for GPU memory figures. */
+  execFile?: ExecFileFn;
+}
+
+/** Checks the feeds of one request against the model's inputs and gives its row count. */
+function requestRows(model: string, inputNames: readonly string[], feeds: Feeds): number {
+  let rows: number | undefined;
+  for (const name of inputNames) {
+    const t = feeds[name];
+    if (t === undefined) throw new BotError('request.invalid', `model ${model} needs input ${name}`);
+    assertTensor(name, t);
+    const r = t.dims[0] ?? 0;
+    if (rows !== undefined && r !== rows) {
+      throw new BotError('request.invalid', `inputs of one request must have the same batch dim (${rows} vs ${r})`);
+    }
+    rows = r;
+  }
+  const extra = Object.keys(feeds).filter((k) => !inputNames.includes(k));
+  if (extra.length > 0) throw new BotError('request.invalid', `model ${model} has no input ${extra.join(', ')}`);
+  if (rows === undefined || rows < 1) throw new BotError('request.invalid', `model ${model}: a request needs rows`);
+  return rows;
+}
+
+/** Computes one coalesced batch on `handle` and splits the outputs back per request. */
+async function computeBatch(handle: SessionHandle, requests: readonly Request[]): Promise<Feeds[]> {
+  const { session } = handle;
+  if (requests.length === 1) {
+    const only = requests[0] as Request;
+    requestRows(handle.info.name, session.inputNames, only.feeds);
+    return [await runSession(session, only.feeds)];
+  }
+  const feeds: Feeds = {};
+  for (const name of session.inputNames) {
+    const parts = requests.map((r) => r.feeds[name]);
+    if (parts.some((p) => p === undefined)) throw new BotError('request.invalid', `a request lacks input ${name}`);
+    feeds[name] = concatRows(parts as Tensorish[], handle.padValues[name] ?? 0);
+  }
+  const outputs = await runSession(session, feeds);
+  const results: Feeds[] = requests.map(() => ({}));
+  const rowCounts = requests.map((r) => r.rows);
+  for (const [name, tensor] of Object.entries(outputs)) {
+    const links = handle.links.filter((l) => l.output === name);
+    splitRows(tensor, rowCounts).forEach((part, i) => {
+      const request = requests[i] as Request;
+      let dims = part.dims;
+      for (const link of links) {
+        const own = request.feeds[link.input]?.dims[link.inputAxis];
+        if (own !== undefined && own < (dims[link.outputAxis] ?? 0)) {
+          dims = dims.map((d, axis) => (axis === link.outputAxis ? own : d));
+        }
+      }
+      (results[i] as Feeds)[name] = cropTo(part, dims);
+    });
+  }
+  return results;
+}
+
+/** Creates the runtime: decides the execution provider (probing CUDA unless `device` is `cpu`). */
+export async function createOnnxRuntime(options: RuntimeOptions, deps: RuntimeDeps): Promise<OnnxRuntime> {
+  const log = deps.log.child({ component: 'onnx-runtime' });
+  const clock = deps.clock ?? systemClock;
+  const ort = deps.ort ?? nodeOrt;
+  const exec = deps.execFile ?? nodeExecFile;
+  for (const key of ['maxBatchSize', 'maxConcurrentRequests'] as const) {
+    if (!Number.isInteger(options[key]) || options[key] < 1) {
+      throw new BotError('config.invalid', `inference.${key} must be a positive integer`);
+    }
+  }
+  if (!(options.maxWaitMs >= 0)) throw new BotError('config.invalid', 'inference.maxWaitMs must be >= 0');
+  if (options.ortLogLevel !== undefined) ort.setLogLevel(options.ortLogLevel);
+  const decision = await selectProvider(options.device, { ort, log });
+  const admission = createAdmission(options.maxConcurrentRequests);
+  const models = new Map<string, ModelEntry>();
+  let closed = false;
+
+  function entryOf(name: string): ModelEntry {
+    const entry = models.get(name);
+    if (entry === undefined) throw new BotError('inference.unavailable', `model ${name} is not loaded`);
+    return entry;
+  }
+
+  function newBatcher(name: string, entry: () => ModelEntry): Batcher<Request, Feeds> {
+    return createBatcher<Request, Feeds>(
+      { maxBatchSize: options.maxBatchSize, maxWaitMs: options.maxWaitMs, name },
+      {
+        clock,
+        admission,
+        execute: async (requests) => {
+          const handle = acquire(entry().current);
+          try {
+            return await computeBatch(handle, requests);
+          } catch (error) {
+            if (error instanceof BotError) throw error;
+            throw new BotError('inference.unavailable', `model ${name} failed: ${describeError(error)}`, {
+              cause: error,
+            });
+          } finally {
+            releaseRef(handle, log);
+          }
+        },
+      },
+    );
+  }
+
+  async function load(name: string, source: string | Uint8Array, opts: LoadOptions = {}): Promise<LoadedModel> {
+    if (closed) throw new BotError('inference.unavailable', 'the inference runtime is closed');
+    const started = clock.now();
+    const sizeBytes = typeof source === 'string' ? (await stat(source)).size : source.byteLength;
+    const { session, provider } = await createSession(
+      name,
+      source,
+      {
+        device: options.device,
+        provider: decision.provider,
+        ...(options.intraOpNumThreads === undefined ? {} : { intraOpNumThreads: options.intraOpNumThreads }),
+      },
+      { ort, log },
+    );
+    const warmup = opts.warmup ?? autoWarmupFeeds(session);
+    if (warmup !== undefined) {
+      try {
+        await runSession(session, warmup);
+      } catch (error) {
+        if (opts.warmup !== undefined) {
+          await session.release();
+          throw new BotError('inference.model_invalid', `warm-up of model ${name} failed: ${describeError(error)}`, {
+            cause: error,
+          });
+        }
+        log.warn({ model: name, reason: describeError(error) }, 'automatic warm-up failed; serving without it');
+      }
+    }
+    const info: LoadedModel = {
+      name,
+      provider,
+      loadMs: clock.now() - started,
+      sizeBytes,
+      inputNames: [...session.inputNames],
+      outputNames: [...session.outputNames],
+    };
+    const handle: SessionHandle = {
+      session,
+      info,
+      padValues: { ...opts.padValues },
+      links: axisLinks(session),
+      refs: 0,
+      retired: false,
+      released: false,
+    };
+    const existing = models.get(name);
+    if (closed) {
+      retire(handle, log);
+      throw new BotError('inference.unavailable', 'the inference runtime is closed');
+    }
+    if (existing !== undefined) {
+      const old = existing.current;
+      existing.current = handle;
+      retire(old, log);
+      log.info({ model: name, provider, loadMs: info.loadMs, sizeBytes }, 'model reloaded');
+    } else {
+      const entry: ModelEntry = { current: handle, batcher: undefined as unknown as Batcher<Request, Feeds> };
+      entry.batcher = newBatcher(name, () => entry);
+      models.set(name, entry);
+      log.info({ model: name, provider, loadMs: info.loadMs, sizeBytes }, 'model loaded');
+    }
+    return info;
+  }
+
+  function run(name: string, feeds: Feeds, opts: RunOptions = {}): Promise<Feeds> {
+    try {
+      const entry = entryOf(name);
+      const rows = requestRows(name, entry.current.session.inputNames, feeds);
+      const deadlineAt = opts.deadlineMs === undefined ? undefined : clock.now() + opts.deadlineMs;
+      return entry.batcher.submit(
+        { feeds, rows },
+        {
+          rows,
+          ...(deadlineAt === undefined ? {} : { deadlineAt }),
+          ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+        },
+      );
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(describeError(error)));
+    }
+  }
+
+  async function runBatch(name: string, feeds: Feeds): Promise<Feeds> {
+    const handle = acquire(entryOf(name).current);
+    try {
+      return await runSession(handle.session, feeds);
+    } finally {
+      releaseRef(handle, log);
+    }
+  }
+
+  async function unload(name: string): Promise<void> {
+    const entry = models.get(name);
+    if (entry === undefined) return;
+    models.delete(name);
+    await entry.batcher.close(new BotError('inference.unavailable', `model ${name} was unloaded`));
+    retire(entry.current, log);
+    log.info({ model: name }, 'model unloaded');
+  }
+
+  return {
+    load,
+    run,
+    runBatch,
+    unload,
+    models: () => [...models.values()].map((e) => e.current.info),
+    providers: () => (decision.provider === 'cuda' ? ['cuda', 'cpu'] : ['cpu']),
+    gpuMemory: async () =>
+      [...models.values()].some((e) => e.current.info.provider === 'cuda') ? queryGpuMemory(exec) : undefined,
+    close: async () => {
+      closed = true;
+      await Promise.all([...models.keys()].map((name) => unload(name)));
+    },
+  };
+}
