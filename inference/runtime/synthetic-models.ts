@@ -125,15 +125,18 @@ export function embeddingBagModel(options: {
   });
 }
 
-/** `y = x * 2 + 1` on float32 [batch, width]: the simplest row-wise model. */
-export function affineModel(width: number): Uint8Array {
+/** `y = x * scale + bias` on float32 [batch, width] (default 2 and 1): the simplest row-wise model. */
+export function affineModel(width: number, options: { scale?: number; bias?: number } = {}): Uint8Array {
   return encodeOnnxModel({
     name: 'affine',
     nodes: [
       { op: 'Mul', inputs: ['x', 'two'], outputs: ['x2'] },
       { op: 'Add', inputs: ['x2', 'one'], outputs: ['y'] },
     ],
-    initializers: [f32('two', [], Float32Array.of(2)), f32('one', [], Float32Array.of(1))],
+    initializers: [
+      f32('two', [], Float32Array.of(options.scale ?? 2)),
+      f32('one', [], Float32Array.of(options.bias ?? 1)),
+    ],
     inputs: [{ name: 'x', type: 'float32', shape: ['batch', width] }],
     outputs: [{ name: 'y', type: 'float32', shape: ['batch', width] }],
   });
