@@ -35,6 +35,8 @@ export function fixture(name: string): Record<string, unknown> {
 /** In-process KeyValue with TTLs on the injected clock; `failing` makes every call throw kv.unavailable. */
 export class MemoryKv implements KeyValue {
   failing = false;
+  /** Awaited by setIfAbsent before it writes (tests hold a write to observe ordering). */
+  gate: ((key: string) => Promise<void>) | undefined;
   private readonly data = new Map<string, { value: string; expires: number }>();
   constructor(private readonly clock: Clock) {}
   private check(): void {
@@ -49,11 +51,12 @@ export class MemoryKv implements KeyValue {
     }
     return entry.value;
   }
-  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    await this.gate?.(key);
     this.check();
-    if (this.live(key) !== undefined) return Promise.resolve(false);
+    if (this.live(key) !== undefined) return false;
     this.data.set(key, { value, expires: this.clock.now() + ttlMs });
-    return Promise.resolve(true);
+    return true;
   }
   get(key: string): Promise<string | undefined> {
     this.check();
@@ -153,14 +156,23 @@ export function captureLogger(): Logger & { lines: string[] } {
 /** A host on core's real dispatcher: dedupe -> sequentialize -> memory -> a scripted engine ("echo: <text>"). */
 export function createTestHost(
   channel: Channel,
-  deps: { kv: KeyValue; locks: Locks; clock: Clock; log: Logger; reply?: (m: InboundMessage) => string },
+  deps: {
+    kv: KeyValue;
+    locks: Locks;
+    clock: Clock;
+    log: Logger;
+    reply?: (m: InboundMessage) => string;
+    /** Awaited before the engine answers (e.g. "the platform has received the ack"). */
+    gate?: () => Promise<void>;
+  },
 ): ChannelHost & { seen: InboundMessage[]; outcomes: TurnOutcome[] } {
   const seen: InboundMessage[] = [];
   const outcomes: TurnOutcome[] = [];
   const engine = {
     ready: () => true,
-    respond: (request: { message: InboundMessage }) => {
+    respond: async (request: { message: InboundMessage }) => {
       seen.push(request.message);
+      await deps.gate?.();
       const text = deps.reply?.(request.message) ?? `echo: ${request.message.text}`;
       return Promise.resolve({
         reply: [{ type: 'text' as const, text }],
