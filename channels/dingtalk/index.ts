@@ -22,9 +22,14 @@ import { createSender } from './sender.js';
 import { createDingTalkStream, type DingTalkStream, type OpenConnection } from './stream.js';
 import { createWebhookHandler } from './webhook.js';
 
-export { dingtalkOptionsSchema, type DingTalkOptions, type DingTalkOptionsInput } from './options.js';
+export {
+  dingtalkOptionsSchema,
+  type DingTalkOptions,
+  type DingtalkOptions,
+  type DingTalkOptionsInput,
+} from './options.js';
 export { createGroupRobotNotifier, type GroupRobotMessage, type GroupRobotNotifier } from './group-robot.js';
-export { simulateDingTalk, type SimulateDingTalkOptions } from './simulate.js';
+export { simulateDingTalk, simulateDingtalk, type SimulateDingTalkOptions } from './simulate.js';
 
 export interface DingTalkChannelDeps {
   readonly kv: KeyValue;

@@ -92,3 +92,6 @@ export type DingTalkOptionsInput = z.input<typeof dingtalkOptionsSchema>;
 export type DingTalkStreamTuning = z.output<typeof dingtalkStreamTuningSchema>;
 /** Parsed group robot options. */
 export type DingTalkGroupRobotOptions = z.output<typeof dingtalkGroupRobotSchema>;
+
+/** Alias with the lower-case spelling of the channel id (`<name>Options` naming of the channel brief). */
+export type DingtalkOptions = DingTalkOptions;
