@@ -113,8 +113,8 @@ export interface DecodedAnswer {
 
 export function decodeAnswer(
   res: WebhookResponse | { status: number; body: string },
-  key = DEMO.encodingAESKey,
-  token = DEMO.token,
+  key: string = DEMO.encodingAESKey,
+  token: string = DEMO.token,
 ): DecodedAnswer {
   const body = typeof res.body === 'string' ? res.body : res.body.toString('utf8');
   if (res.status !== 200 || body === 'success' || body === '') {

@@ -1,0 +1,220 @@
+/**
+ * WeChat's 5-second rule. WeChat waits 5 s for the HTTP answer to a push; without one it drops the
+ * connection and delivers the same MsgId again (3 deliveries in all, ~5 s apart); `success` (or an empty
+ * body) tells it to stop. So:
+ * 1. the first delivery starts the turn (`host.dispatch`); every delivery waits for it up to
+ *    `passiveReplyBudgetMs` (4.5 s) and, if the turn finished, answers with the passive reply;
+ * 2. otherwise, with the customer-service API on, it answers `success` and the answer goes through the API;
+ * 3. without it, deliveries before the last stay silent past 5 s (so WeChat retries) and later deliveries of
+ *    the same MsgId wait on the same in-flight turn (in process: a deferred per delivery; on another replica:
+ *    the finished reply in KeyValue); the last one answers `success` and the answer is kept for the user's
+ *    next message.
+ * A MsgId never runs two turns: one in-process record per id, and the pipeline's dedupe across replicas.
+ * @see https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Passive_user_reply_message.html
+ */
+import type { Clock } from '../../core/clock.js';
+import type { InboundEvent, OutboundMessage, SendReceipt } from '../../core/envelope.js';
+import { describeError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import type { ChannelHost } from '../../core/ports/channel.js';
+import type { TurnOutcome } from '../../core/turn.js';
+import type { DeliveryState, StoredReply } from './delivery-state.js';
+import { SUCCESS, type Deliverer, type PushAnswer } from './deliver.js';
+import type { PushHeader } from './inbound.js';
+import { toWechatMessages } from './outbound.js';
+
+export interface CoordinatorOptions {
+  readonly customerServiceApi: boolean;
+  readonly passiveReplyBudgetMs: number;
+  readonly maxDeliveries: number;
+  /** Hand offs become transfer_customer_service passive replies. */
+  readonly transferHandoffs: boolean;
+  /** A silent delivery answers after this long (past WeChat's 5 s, so it has retried). */
+  readonly holdMs?: number;
+  /** How often a delivery whose turn runs on another replica looks for its reply. */
+  readonly pollMs?: number;
+}
+
+export interface CoordinatorDeps {
+  readonly state: DeliveryState;
+  readonly deliverer: Deliverer;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly host: () => ChannelHost | undefined;
+}
+
+type Wake = 'deliver' | 'other' | 'settled';
+interface Waiter {
+  readonly deadline: number;
+  readonly wake: (why: Wake) => void;
+}
+type TurnResult =
+  | { readonly kind: 'done'; readonly reply: StoredReply }
+  /** Another replica (or an earlier process) took this id: its reply arrives in KeyValue. */
+  | { readonly kind: 'remote' }
+  | { readonly kind: 'error'; readonly detail: string };
+interface TurnRecord {
+  readonly header: PushHeader;
+  readonly replies: OutboundMessage[];
+  readonly waiters: Set<Waiter>;
+  result: TurnResult | undefined;
+}
+
+export interface Coordinator {
+  /** Answers one delivery of a push that runs a turn (`arrivedAt`: epoch ms). */
+  answer(header: PushHeader, event: InboundEvent, arrivedAt: number): Promise<PushAnswer>;
+  /** The channel's `send`: collects a turn's replies, delivers anything else. */
+  send(message: OutboundMessage): Promise<SendReceipt>;
+  /** Turns running in this process. */
+  readonly inFlight: number;
+  /** Ends every waiting delivery now (they answer `success`). */
+  stop(): void;
+}
+
+export function createCoordinator(options: CoordinatorOptions, deps: CoordinatorDeps): Coordinator {
+  const holdMs = options.holdMs ?? 5_500;
+  const pollMs = options.pollMs ?? 250;
+  const turns = new Map<string, TurnRecord>();
+  const { clock, log, state, deliverer } = deps;
+
+  const sleeping = new Set<AbortController>();
+  let stopped = false;
+  /** Sleeps until `until` (epoch ms), or until `cancel` aborts or the coordinator stops; never rejects. */
+  const sleepUntil = async (until: number, cancel = new AbortController()): Promise<void> => {
+    const ms = until - clock.now();
+    if (ms <= 0 || stopped) return;
+    sleeping.add(cancel);
+    try {
+      await clock.sleep(ms, cancel.signal).catch(() => undefined);
+    } finally {
+      sleeping.delete(cancel);
+    }
+  };
+
+  const settle = (id: string, turn: TurnRecord, outcome: TurnOutcome | undefined, error?: unknown): void => {
+    if (outcome === undefined) {
+      log.error({ id, err: describeError(error) }, 'WeChat push could not be dispatched');
+      turn.result = { kind: 'error', detail: describeError(error) };
+    } else if (outcome.status === 'duplicate') {
+      turn.result = { kind: 'remote' };
+    } else {
+      const transfer = options.transferHandoffs && outcome.understanding?.handoff === true;
+      turn.result = { kind: 'done', reply: { messages: toWechatMessages(turn.replies), transfer } };
+    }
+    const result = turn.result;
+    if (result.kind !== 'done') {
+      for (const w of turn.waiters) w.wake('settled');
+      turn.waiters.clear();
+      turns.delete(id);
+      return;
+    }
+    // WeChat only listens to its latest delivery: the most recent one still inside its budget answers.
+    const now = clock.now();
+    let pick: Waiter | undefined;
+    for (const w of turn.waiters) if (now < w.deadline && (pick === undefined || w.deadline > pick.deadline)) pick = w;
+    for (const w of turn.waiters) w.wake(w === pick ? 'deliver' : 'other');
+    turn.waiters.clear();
+    const hasAnswer = result.reply.messages.length > 0 || result.reply.transfer;
+    const persist = async () => {
+      try {
+        // Stored even when empty: a retry on any replica then answers at once instead of waiting.
+        await state.putReply(id, result.reply);
+        if (pick === undefined && hasAnswer) await deliverer.late(turn.header.openid, id, result.reply);
+      } catch (e: unknown) {
+        log.error({ id, err: describeError(e) }, 'a finished WeChat answer could not be stored or delivered');
+      } finally {
+        turns.delete(id);
+      }
+    };
+    void persist();
+  };
+
+  const start = (id: string, header: PushHeader, event: InboundEvent): TurnRecord => {
+    const turn: TurnRecord = { header, replies: [], waiters: new Set(), result: undefined };
+    turns.set(id, turn);
+    const host = deps.host();
+    if (host === undefined) {
+      settle(id, turn, undefined, new Error('the channel is not started'));
+      return turn;
+    }
+    host.dispatch(event).then(
+      (outcome) => settle(id, turn, outcome),
+      (error: unknown) => settle(id, turn, undefined, error),
+    );
+    return turn;
+  };
+
+  /** No passive reply from this delivery: decide whether WeChat should retry. */
+  const giveUp = async (delivery: number, arrivedAt: number): Promise<PushAnswer> => {
+    if (options.customerServiceApi) return SUCCESS; // the answer goes through the API when ready
+    if (delivery < options.maxDeliveries) await sleepUntil(arrivedAt + holdMs); // stay silent: WeChat retries
+    return SUCCESS; // last delivery: the answer waits for the user's next message
+  };
+
+  const waitFor = async (id: string, turn: TurnRecord, delivery: number, arrivedAt: number): Promise<PushAnswer> => {
+    const deadline = arrivedAt + options.passiveReplyBudgetMs;
+    let why: Wake | 'timeout' = 'settled';
+    if (turn.result === undefined) {
+      const cancel = new AbortController();
+      why = await new Promise<Wake | 'timeout'>((resolve) => {
+        const waiter: Waiter = { deadline, wake: resolve };
+        turn.waiters.add(waiter);
+        void sleepUntil(deadline, cancel).then(() => {
+          turn.waiters.delete(waiter);
+          resolve('timeout');
+        });
+      });
+      cancel.abort();
+    }
+    const result = turn.result;
+    if (why === 'timeout' || why === 'other' || result === undefined) {
+      return why === 'other' ? SUCCESS : giveUp(delivery, arrivedAt);
+    }
+    switch (result.kind) {
+      case 'error':
+        return { kind: 'unavailable', detail: result.detail };
+      case 'done':
+        // 'settled' here means the turn had finished before this delivery arrived.
+        return deliverer.passive(turn.header, id, result.reply);
+      case 'remote': {
+        for (;;) {
+          const stored = await state.getReply(id);
+          if (stored !== undefined) return deliverer.passive(turn.header, id, stored);
+          if (clock.now() + pollMs >= deadline || stopped) return giveUp(delivery, arrivedAt);
+          await sleepUntil(clock.now() + pollMs);
+        }
+      }
+    }
+  };
+
+  return {
+    get inFlight() {
+      return turns.size;
+    },
+    stop() {
+      stopped = true;
+      for (const c of sleeping) c.abort();
+      sleeping.clear();
+    },
+    async answer(header, event, arrivedAt) {
+      const id = event.id;
+      const delivery = await state.countDelivery(id);
+      let turn = turns.get(id);
+      if (turn === undefined) {
+        const stored = await state.getReply(id);
+        if (stored !== undefined) return deliverer.passive(header, id, stored);
+        turn = turns.get(id) ?? start(id, header, event);
+      }
+      return waitFor(id, turn, delivery, arrivedAt);
+    },
+    async send(message) {
+      const turn = message.replyTo === undefined ? undefined : turns.get(message.replyTo);
+      if (turn !== undefined && turn.result === undefined && turn.header.openid === message.conversation.conversation) {
+        turn.replies.push(message); // delivered when the turn ends: passive reply, API or next message
+        return { sentAt: clock.now(), via: 'passive' };
+      }
+      const via = await deliverer.outOfTurn(message, toWechatMessages([message]));
+      return { sentAt: clock.now(), via };
+    },
+  };
+}
