@@ -16,7 +16,3 @@ export function parseSeconds(value: string): number {
   return Number(value);
 }
 
-/** Collects a repeatable option into a list. */
-export function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
