@@ -15,4 +15,3 @@ export function parseSeconds(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('expected a whole number of seconds');
   return Number(value);
 }
-
