@@ -44,6 +44,9 @@ export interface CoordinatorDeps {
 }
 
 type Wake = 'deliver' | 'other' | 'settled';
+
+/** Abort reason for a sleep that is no longer needed (a plain value: no DOMException and stack per request). */
+const NO_LONGER_NEEDED = 'no longer needed';
 interface Waiter {
   readonly deadline: number;
   readonly wake: (why: Wake) => void;
@@ -164,7 +167,7 @@ export function createCoordinator(options: CoordinatorOptions, deps: Coordinator
           resolve('timeout');
         });
       });
-      cancel.abort();
+      cancel.abort(NO_LONGER_NEEDED);
     }
     const result = turn.result;
     if (why === 'timeout' || why === 'other' || result === undefined) {
@@ -193,7 +196,7 @@ export function createCoordinator(options: CoordinatorOptions, deps: Coordinator
     },
     stop() {
       stopped = true;
-      for (const c of sleeping) c.abort();
+      for (const c of sleeping) c.abort(NO_LONGER_NEEDED);
       sleeping.clear();
     },
     async answer(header, event, arrivedAt) {
@@ -201,7 +204,8 @@ export function createCoordinator(options: CoordinatorOptions, deps: Coordinator
       const delivery = await state.countDelivery(id);
       let turn = turns.get(id);
       if (turn === undefined) {
-        const stored = await state.getReply(id);
+        // Only a redelivery can find a finished reply (stored by whichever replica ran the turn).
+        const stored = delivery > 1 ? await state.getReply(id) : undefined;
         if (stored !== undefined) return deliverer.passive(header, id, stored);
         turn = turns.get(id) ?? start(id, header, event);
       }

@@ -19,7 +19,7 @@ import { parsePush, type ParsedPush } from './inbound.js';
 import type { WechatOfficialOptions } from './options.js';
 import type { ServiceWindowTracker } from './service-window.js';
 import { verifyMsgSignature, verifySignature } from './signature.js';
-import { field, parseWechatXml, type XmlFields } from './xml.js';
+import { field, matchSafeEnvelope, parseWechatXml, type XmlFields } from './xml.js';
 
 export interface WebhookDeps {
   readonly coordinator: Coordinator;
@@ -78,10 +78,12 @@ export function createWebhookHandler(
       );
     }
     const raw = req.rawBody.toString('utf8');
-    const outer = parseWechatXml(raw);
-    if (!outer.ok) return no('channel.payload_invalid', outer.detail);
-    if (!encrypted) return { ok: true, fields: outer.fields, key: undefined, xml: raw };
-    const encrypt = field(outer.fields, 'Encrypt');
+    // Safe-mode envelopes have one canonical shape: read it directly; anything else gets the full safe parse.
+    const canonical = encrypted ? matchSafeEnvelope(raw) : undefined;
+    const outer = canonical === undefined ? parseWechatXml(raw) : undefined;
+    if (outer !== undefined && !outer.ok) return no('channel.payload_invalid', outer.detail);
+    if (!encrypted) return { ok: true, fields: outer?.ok ? outer.fields : {}, key: undefined, xml: raw };
+    const encrypt = canonical ?? (outer?.ok ? field(outer.fields, 'Encrypt') : undefined);
     if (encrypt === undefined || encrypt === '')
       return no('channel.payload_invalid', 'encrypted push without <Encrypt>');
     const sig = verifyMsgSignature(q.msg_signature, options.token, q.timestamp ?? '', q.nonce ?? '', encrypt);

@@ -85,6 +85,17 @@ export function parseWechatXml(xml: string): XmlParseResult {
   return { ok: true, fields: root as XmlFields };
 }
 
+const SAFE_ENVELOPE =
+  /^\s*<xml>\s*(?:<ToUserName><!\[CDATA\[[\w-]*\]\]><\/ToUserName>\s*)?<Encrypt><!\[CDATA\[([A-Za-z0-9+/]+={0,2})\]\]><\/Encrypt>\s*(?:<ToUserName><!\[CDATA\[[\w-]*\]\]><\/ToUserName>\s*)?<\/xml>\s*$/;
+
+/**
+ * The `<Encrypt>` value of a canonical safe-mode envelope (`<xml><ToUserName/><Encrypt/></xml>`), read
+ * without a general XML parse; undefined for any other shape (which then goes through `parseWechatXml`). Pure.
+ */
+export function matchSafeEnvelope(xml: string): string | undefined {
+  return SAFE_ENVELOPE.exec(xml)?.[1];
+}
+
 /** A text field of a push, or undefined when absent or not text. */
 export function field(fields: XmlFields, name: string): string | undefined {
   const value = fields[name];

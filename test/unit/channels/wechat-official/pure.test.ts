@@ -16,7 +16,13 @@ import {
   verifyMsgSignature,
   verifySignature,
 } from '../../../../channels/wechat-official/signature.js';
-import { buildXml, findDeclaration, parseWechatXml, type XmlFields } from '../../../../channels/wechat-official/xml.js';
+import {
+  buildXml,
+  findDeclaration,
+  matchSafeEnvelope,
+  parseWechatXml,
+  type XmlFields,
+} from '../../../../channels/wechat-official/xml.js';
 import { wechatOfficialOptionsSchema } from '../../../../channels/wechat-official/options.js';
 import { DEMO } from './requests.js';
 
@@ -88,6 +94,31 @@ describe('wechat-official safe XML', () => {
     assert.equal((parseWechatXml('<xml><A>1</A></xml><xml/>') as { reason: string }).reason, 'not_wechat');
     assert.equal((parseWechatXml('<root><A>1</A></root>') as { reason: string }).reason, 'not_wechat');
     assert.equal((parseWechatXml('') as { ok: boolean }).ok, false);
+  });
+
+  it('reads the canonical safe-mode envelope directly, and only that shape', () => {
+    const enc =
+      'hyzAe4OzmOMbd6TvGdIOO6uBmdJoD0Fk53REIHvxYtJlE2B655HuD0m8KUePWB3+LrPXo87wzQ1QLvbeUgmBM4x6F8PGHQHFVAFmOD2LdJF9FrXpbUAh0B5GIItb52sn896wVsMSHGuPE328HnRGBcrS7C41IzDWyWNlZkyyXwon8T332jisa+h6tEDYsVticbSnyU8dKOIbgU6ux5VTjg3yt+WGzjlpKn6NPhRjpA912xMezR4kw6KWwMrCVKSVCZciVGCgavjIQ6X8tCOp3yZbGpy0VxpAe+77TszTfRd5RJSVO/HTnifJpXgCSUdUue1v6h0EIBYYI1BD1DlD+C0CR8e6OewpusjZ4uBl9FyJvnhvQl+q5rv1ixrcpCumEPo5MJSgM9ehVsNPfUM669WuMyVWQLCzpu9GhglF2PE=';
+    assert.equal(
+      matchSafeEnvelope(
+        `<xml><ToUserName><![CDATA[gh_10f6c3c3ac5a]]></ToUserName><Encrypt><![CDATA[${enc}]]></Encrypt></xml>`,
+      ),
+      enc,
+    );
+    assert.equal(
+      matchSafeEnvelope(
+        `<xml>\n <Encrypt><![CDATA[${enc}]]></Encrypt>\n <ToUserName><![CDATA[gh_1]]></ToUserName>\n</xml>`,
+      ),
+      enc,
+    );
+    assert.equal(
+      matchSafeEnvelope(
+        `<xml><ToUserName><![CDATA[gh_1]]></ToUserName><Encrypt><![CDATA[${enc}]]></Encrypt><MsgType>text</MsgType></xml>`,
+      ),
+      undefined,
+    );
+    assert.equal(matchSafeEnvelope(`<!DOCTYPE x><xml><Encrypt><![CDATA[${enc}]]></Encrypt></xml>`), undefined);
+    assert.equal(matchSafeEnvelope(`<xml><Encrypt><![CDATA[a]]>b]]></Encrypt></xml>`), undefined);
   });
 
   it('builds CDATA values safely, "]]>" included', () => {
