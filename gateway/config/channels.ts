@@ -5,6 +5,9 @@
  */
 import { z } from 'zod';
 import { booleanField } from './fields.js';
+import { wechatOfficialOptionsSchema } from '../../channels/wechat-official/options.js';
+import { dingtalkOptionsSchema } from '../../channels/dingtalk/options.js';
+import { slackOptionsSchema } from '../../channels/slack/options.js';
 
 const secret = (name: string) => z.string().min(1, `${name} must not be empty`);
 
@@ -38,11 +41,15 @@ export const slackConfigSchema = z.looseObject({
   apiUrl: z.url().optional(),
 });
 
-/** One schema per channel id; the keys are the names used under `channels:` in config.yaml. */
+/**
+ * One schema per channel id; the keys are the names used under `channels:` in config.yaml.
+ * Each channel folder owns its options schema; the loose schemas above document the contract keys
+ * and remain for tools that only need those.
+ */
 export const channelSchemas = {
-  wechat_official: wechatOfficialConfigSchema,
-  dingtalk: dingtalkConfigSchema,
-  slack: slackConfigSchema,
+  wechat_official: wechatOfficialOptionsSchema,
+  dingtalk: dingtalkOptionsSchema,
+  slack: slackOptionsSchema,
 } as const;
 
 /** Channel ids that config.yaml can configure. */

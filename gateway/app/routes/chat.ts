@@ -9,7 +9,11 @@ import type { ConversationMemory } from '../../../core/ports/memory.js';
 import { isValidSessionId, sessionKeyOf } from '../rest-session-id.js';
 
 /** Checks the bearer token for a scope; throws `auth.*` BotErrors. */
-export type Authenticate = (authorization: string | undefined, scope: 'chat' | 'agent' | 'admin') => Promise<unknown>;
+export type Authenticate = (
+  authorization: string | undefined,
+  scope: 'chat' | 'agent' | 'admin',
+  ip: string | undefined,
+) => Promise<unknown>;
 
 const ChatBody = z.object({
   query: z.string().trim().min(1, 'must not be empty').max(4000, 'must be at most 4000 characters'),
@@ -43,7 +47,7 @@ export function chatRoutes(deps: {
   const router = Router();
 
   router.post('/api/v1/chat', async (req, res) => {
-    await deps.authenticate(req.headers.authorization, 'chat');
+    await deps.authenticate(req.headers.authorization, 'chat', req.ip);
     const body = parseBody(req);
     const sessionId = body.session_id ?? randomUUID();
     const key = sessionKeyOf(sessionId, deps.tenant);
@@ -76,7 +80,7 @@ export function chatRoutes(deps: {
   });
 
   router.get('/api/v1/sessions/:id', async (req, res) => {
-    await deps.authenticate(req.headers.authorization, 'chat');
+    await deps.authenticate(req.headers.authorization, 'chat', req.ip);
     const id = req.params.id;
     if (!isValidSessionId(id)) throw new BotError('request.invalid', 'invalid session id');
     const turns = await deps.memory.recent(sessionKeyOf(id, deps.tenant));

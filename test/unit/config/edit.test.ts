@@ -47,7 +47,7 @@ describe('config get/set', () => {
     const text = await readFile(path, 'utf8');
     assert.equal(text, ORIGINAL.replace('timeout: 30s # per request', 'timeout: 60 # per request'));
     assert.equal((await stat(path)).mode & 0o777, 0o640, 'file mode kept');
-    const config = await loadConfig({ path, env: { SLACK_SS: 'a', SLACK_BT: 'b' } });
+    const config = await loadConfig({ path, env: { SLACK_SS: 'a', SLACK_BT: 'xoxb-b' } });
     assert.equal(config.inference.timeout, 60);
   });
 

@@ -49,7 +49,7 @@ describe('TurnContext', () => {
   it('outbound hooks run in order and can rewrite or swallow a message', async () => {
     const { ctx, delivered } = make();
     const order: string[] = [];
-    ctx.onSend(async (_c, out, next) => {
+    ctx.onSend(async (_c, _out, next) => {
       order.push('first');
       return next();
     });

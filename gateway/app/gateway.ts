@@ -1,0 +1,162 @@
+import type { Server } from 'node:http';
+import type { Express } from 'express';
+import type { Clock } from '../../core/clock.js';
+import { createDispatcher, type Dispatch } from '../../core/dispatcher.js';
+import type { InboundEvent, OutboundMessage, SendReceipt } from '../../core/envelope.js';
+import { BotError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import type { Channel, ChannelHost } from '../../core/ports/channel.js';
+import { createApology } from '../../core/engine/index.js';
+import { createRestChannel, type RestChannel } from '../../channels/rest/index.js';
+import { createAuthenticator } from '../auth/index.js';
+import type { AppConfig } from '../config/index.js';
+import { createConfiguredChannels } from './channels.js';
+import { loadEngine, type LoadedEngine } from './engine.js';
+import { createPipeline } from './pipeline.js';
+import { chatRoutes } from './routes/chat.js';
+import { healthRoutes, type ReadinessCheck } from './routes/health.js';
+import { createServer } from './server.js';
+import { createStores, type Stores } from './stores.js';
+
+export interface GatewayDeps {
+  readonly log: Logger;
+  readonly clock: Clock;
+  readonly version: string;
+  /** API keys added at start-up (e.g. the development key), on top of `auth.apiKeys`. */
+  readonly extraApiKeys?: readonly string[];
+}
+
+/** A composed gateway: the Express app plus everything it owns, ready to listen. */
+export interface Gateway {
+  readonly app: Express;
+  readonly dispatch: Dispatch;
+  /** Sends a message through the channel of its conversation (agent replies, proactive messages). */
+  send(message: OutboundMessage): Promise<SendReceipt>;
+  readonly channels: readonly Channel[];
+  readonly rest: RestChannel;
+  readonly stores: Stores;
+  readonly loaded: LoadedEngine;
+  readiness(): Promise<Record<string, ReadinessCheck>>;
+  listen(port: number, host: string): Promise<Server>;
+  /** Stops channels, closes the HTTP server (finishing in-flight requests) and the stores. */
+  close(): Promise<void>;
+}
+
+/** The composition root: builds stores, engine, channels, pipeline and HTTP routes from validated config. */
+export async function buildGateway(config: AppConfig, deps: GatewayDeps): Promise<Gateway> {
+  const { log, clock } = deps;
+  const stores = createStores(config, { clock, log });
+  const loaded = await loadEngine(config, { clock });
+  const rest = createRestChannel({ clock });
+  const channels: Channel[] = [
+    rest,
+    ...createConfiguredChannels(config, { kv: stores.kv, locks: stores.locks, clock, log }),
+  ];
+  const byId = new Map(channels.map((c) => [c.id, c]));
+
+  const send = (message: OutboundMessage, signal?: AbortSignal): Promise<SendReceipt> => {
+    const channel = byId.get(message.conversation.channel);
+    if (channel === undefined) {
+      return Promise.reject(new BotError('not_found', `no channel "${message.conversation.channel}" is configured`));
+    }
+    return channel.send(message, signal);
+  };
+  const pipeline = createPipeline({
+    kv: stores.kv,
+    locks: stores.locks,
+    memory: stores.memory,
+    engine: loaded.engine,
+    apology: createApology(loaded.bot),
+  });
+  const dispatch = createDispatcher({
+    pipeline,
+    clock,
+    log,
+    sendFor: (_event: InboundEvent) => send,
+    turnTimeoutMs: config.inference.timeout * 1000,
+  });
+  const host: ChannelHost = { dispatch, log };
+  for (const channel of channels) await channel.start(host);
+
+  const auth = createAuthenticator(
+    {
+      ...config.auth,
+      apiKeys: [
+        ...config.auth.apiKeys,
+        ...(deps.extraApiKeys ?? []).map((key) => ({
+          key,
+          scopes: ['chat' as const, 'agent' as const, 'admin' as const],
+          allowIps: [],
+        })),
+      ],
+    },
+    { clock },
+  );
+  const startedAt = clock.now();
+  const readiness = async (): Promise<Record<string, ReadinessCheck>> => {
+    const checks: Record<string, ReadinessCheck> = {
+      model: loaded.engine.ready()
+        ? { ok: true, detail: loaded.classifierName }
+        : { ok: false, detail: 'model not loaded' },
+    };
+    if (stores.kind === 'redis') checks['redis'] = await stores.ping();
+    for (const channel of channels) {
+      if (channel.health !== undefined) checks[`channel:${channel.id}`] = await channel.health();
+    }
+    return checks;
+  };
+  const app = createServer({
+    bodyLimit: config.gateway.bodyLimit,
+    trustProxy: config.gateway.trustProxy,
+    log,
+    channels,
+    apiRoutes: [
+      healthRoutes({ version: deps.version, startedAt, clock, readiness }),
+      chatRoutes({
+        dispatch,
+        memory: stores.memory,
+        authenticate: (header, scope, ip) => auth.authenticate(header, scope, { ip }),
+        clock,
+        tenant: 'default',
+      }),
+    ],
+  });
+
+  let server: Server | undefined;
+  return {
+    app,
+    dispatch,
+    send,
+    channels,
+    rest,
+    stores,
+    loaded,
+    readiness,
+    listen: (port, hostname) =>
+      new Promise<Server>((resolve, reject) => {
+        const s = app.listen(port, hostname, (error?: Error) => {
+          if (error !== undefined) reject(error);
+          else resolve(s);
+        });
+        s.keepAliveTimeout = 65_000;
+        s.headersTimeout = 66_000;
+        server = s;
+      }),
+    close: async () => {
+      for (const channel of channels)
+        await channel
+          .stop()
+          .catch((e: unknown) => log.warn({ err: String(e), channel: channel.id }, 'channel stop failed'));
+      if (server !== undefined) {
+        const s = server;
+        await new Promise<void>((resolve) => {
+          s.close(() => resolve());
+          s.closeIdleConnections();
+        });
+      }
+      await stores.memory.close();
+      await stores.kv.close();
+      await stores.close();
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { systemClock } from '../../core/clock.js';
+import { describeError } from '../../core/errors.js';
+import { checkFreeMemory, checkNodeVersion, checkRedis, redactUrl, type CheckResult } from '../cli/checks.js';
+import { loadConfigDetailed } from '../config/index.js';
+import { createLogger } from '../logger.js';
+import { developmentApiKey } from './dev-key.js';
+import { buildGateway } from './gateway.js';
+
+export interface RunGatewayOptions {
+  readonly configPath?: string;
+  readonly port?: number;
+  readonly verbose?: boolean;
+  /** Where start-up lines go (default stdout). */
+  readonly print?: (line: string) => void;
+  readonly env?: Record<string, string | undefined>;
+}
+
+const MARK: Record<CheckResult['status'], string> = { ok: '✔', warn: '!', fail: '✖' };
+
+function packageVersion(): string {
+  const file = path.resolve(import.meta.dirname, '../../package.json');
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
+/**
+ * `clawbot gateway`: loads and validates config, prints start-up checks, builds and starts the gateway,
+ * and shuts down gracefully on SIGTERM/SIGINT (stop accepting, finish in-flight requests, close stores).
+ */
+export async function runGateway(options: RunGatewayOptions = {}): Promise<void> {
+  // eslint-disable-next-line no-console -- start-up report for the operator
+  const print = options.print ?? ((line: string) => console.log(line));
+  const env = options.env ?? process.env;
+  const started = performance.now();
+  const loadedConfig = await loadConfigDetailed({
+    path: options.configPath,
+    env,
+    ...(options.port === undefined ? {} : { overrides: { gateway: { port: options.port } } }),
+  });
+  const config = loadedConfig.config;
+  const log = createLogger({
+    mode: config.mode,
+    level: options.verbose === true ? 'debug' : config.log.level,
+    maskPii: config.log.maskPii,
+  });
+  const version = packageVersion();
+  print(
+    `clawbot ${version} — ${config.mode} mode, config: ${loadedConfig.fileFound ? loadedConfig.path : 'none (embedded demo defaults)'}`,
+  );
+  const checks: CheckResult[] = [checkNodeVersion(), checkFreeMemory()];
+  if (config.redis.url !== undefined) checks.push(await checkRedis(config.redis.url, 2000));
+  for (const c of checks) print(`  ${MARK[c.status]} ${c.label}: ${c.detail}`);
+  if (checks.some((c) => c.status === 'fail')) {
+    throw new Error(
+      `start-up checks failed: ${checks
+        .filter((c) => c.status === 'fail')
+        .map((c) => c.label)
+        .join(', ')}`,
+    );
+  }
+
+  const noCredentials = config.auth.apiKeys.length === 0 && config.auth.jwtSecret === undefined;
+  const devKey =
+    noCredentials && config.mode === 'development' ? await developmentApiKey(path.resolve('.cache')) : undefined;
+
+  const gateway = await buildGateway(config, {
+    log,
+    clock: systemClock,
+    version,
+    ...(devKey === undefined ? {} : { extraApiKeys: [devKey] }),
+  });
+  const t = gateway.loaded.timings;
+  print(
+    `  ✔ bot: ${gateway.loaded.bot.name} from ${gateway.loaded.botDir} (${gateway.loaded.bot.intents.length} intents, ${gateway.loaded.bot.faq.length} FAQ) in ${Math.round(t['botLoadMs'] ?? 0)} ms`,
+  );
+  print(`  ✔ classifier: ${gateway.loaded.classifierName} built in ${Math.round(t['classifierBuildMs'] ?? 0)} ms`);
+  print(
+    `  ✔ stores: ${gateway.stores.kind}${config.redis.url === undefined ? '' : ` (${redactUrl(config.redis.url)})`}, memory ${config.memory.turns} turns / ${config.memory.ttl} s idle`,
+  );
+  print(
+    `  ✔ channels: ${gateway.channels.map((c) => `${c.id}${c.webhook === undefined ? (c.httpHandler === undefined ? '' : ` ${c.httpHandler.path}`) : ` ${c.webhook.path}`}`).join(', ')}`,
+  );
+
+  const { host, port } = config.gateway;
+  await gateway.listen(port, host);
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  const url = `http://${shownHost}:${port}`;
+  print(`  ✔ listening on ${url} (ready in ${Math.round(performance.now() - started)} ms)`);
+  if (devKey !== undefined) {
+    print('');
+    print(`  Try it (development API key, kept in .cache/dev-api-key):`);
+    print(
+      `    curl -s ${url}/api/v1/chat -H 'Authorization: Bearer ${devKey}' -H 'Content-Type: application/json' -d '{"query":"退货怎么办"}'`,
+    );
+  }
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      log.error({ timeoutMs: config.gateway.shutdownTimeoutMs }, 'graceful shutdown timed out; exiting');
+      process.exit(1);
+    }, config.gateway.shutdownTimeoutMs);
+    timer.unref();
+    gateway
+      .close()
+      .then(() => {
+        log.info('stopped');
+        process.exitCode = 0;
+      })
+      .catch((error: unknown) => {
+        log.error({ err: describeError(error) }, 'shutdown failed');
+        process.exitCode = 1;
+      })
+      .finally(() => clearTimeout(timer));
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
