@@ -14,6 +14,16 @@ interface BodyParserError {
   limit?: number;
 }
 
+/** body-parser error types and the API error each becomes (`null`: no answer, the client is gone). */
+const BODY_PARSER_ERRORS: Readonly<Record<string, ((e: BodyParserError) => BotError) | null>> = {
+  'entity.too.large': (e) =>
+    new BotError('request.too_large', `request body exceeds the limit of ${e.limit ?? '?'} bytes`),
+  'entity.parse.failed': () => new BotError('request.invalid_json', 'request body is not valid JSON'),
+  'encoding.unsupported': () => new BotError('request.unsupported_media_type', 'unsupported body encoding'),
+  'charset.unsupported': () => new BotError('request.unsupported_media_type', 'unsupported body charset'),
+  'request.aborted': null,
+};
+
 /** Maps body-parser failures and anything thrown by a route to JSON errors; never leaks internals. */
 export function jsonErrorHandler(log: Logger): ErrorRequestHandler {
   return (err: unknown, _req, res, _next) => {
@@ -23,21 +33,11 @@ export function jsonErrorHandler(log: Logger): ErrorRequestHandler {
       return;
     }
     const e = (typeof err === 'object' && err !== null ? err : {}) as BodyParserError;
-    switch (e.type) {
-      case 'entity.too.large':
-        sendError(res, new BotError('request.too_large', `request body exceeds the limit of ${e.limit ?? '?'} bytes`));
-        return;
-      case 'entity.parse.failed':
-        sendError(res, new BotError('request.invalid_json', 'request body is not valid JSON'));
-        return;
-      case 'encoding.unsupported':
-      case 'charset.unsupported':
-        sendError(res, new BotError('request.unsupported_media_type', 'unsupported body encoding or charset'));
-        return;
-      case 'request.aborted':
-        return;
-      default:
-        break;
+    const mapped = e.type === undefined ? undefined : BODY_PARSER_ERRORS[e.type];
+    if (mapped === null) return; // the client went away; nothing to answer
+    if (mapped !== undefined) {
+      sendError(res, mapped(e));
+      return;
     }
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
       sendError(res, new BotError('request.invalid', 'the request could not be read'));
