@@ -89,6 +89,30 @@ describe('wechat-official 5-second rule: retry storms', () => {
     assert.equal(hx.engine.calls.length, 3);
   });
 
+  it('a transfer_customer_service handoff that missed every delivery is applied to the next message', async () => {
+    const hx = await createHarness({ options: { handoffTarget: 'transfer_customer_service' } });
+    const gate = deferred();
+    hx.engine.gate = gate.promise;
+    hx.engine.answer = () => ({
+      reply: [{ type: 'text', text: '为您转人工' }],
+      understanding: { intent: 'handoff', confidence: 1, handoff: true, sources: [] },
+    });
+    const xml = text(hx, '人工');
+    const ds = [pending(hx.push(xml))];
+    for (let i = 1; i < 3; i++) {
+      await hx.tick(5_000);
+      ds.push(pending(hx.push(xml)));
+      await flush();
+    }
+    await hx.tick(5_000);
+    gate.resolve();
+    await flush(10);
+    assert.ok(ds.every((d) => d.done && decodeAnswer(d.res!).success));
+    const next = await hx.ask(text(hx, '还在吗'));
+    assert.equal(next.fields?.MsgType, 'transfer_customer_service');
+    assert.equal(hx.engine.calls.length, 1, 'the transferred message goes to WeChat customer service, not the bot');
+  });
+
   it('across replicas: a retry landing on another replica answers with the stored reply', async () => {
     const clock = new ManualClock(T0 * 1000);
     const kv = new MemoryKv(clock);
