@@ -11,6 +11,7 @@ import { registerDoctorCommand } from './doctor-command.js';
 import { registerGatewayCommand } from './gateway-command.js';
 import { registerOnboardCommand } from './onboard-command.js';
 import { registerTokenCommand } from './token-command.js';
+import { registerSimulateCommand } from './simulate-command.js';
 
 /** Adds one command (with its subcommands) to the program. */
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
@@ -22,6 +23,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerConfigCommand,
   registerTokenCommand,
   registerDoctorCommand,
+  registerSimulateCommand,
 ];
 
 function packageVersion(): string {
