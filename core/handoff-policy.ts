@@ -27,7 +27,6 @@ export function decideHandoff(input: HandoffPolicyInput): HandoffDecision {
 const HUMAN_REQUEST_ZH = /(转人工|人工客服|人工服务|找人工|要人工|接人工|真人客服|客服人员|人工坐席)/;
 const HUMAN_REQUEST_EN =
   /\b(talk|speak|chat|connect|transfer|put)\b[^.?!]*\b(agent|human|person|someone|representative|operator)\b|^\s*(human|agent|representative|operator)\b|\b(live|real|human) (agent|person|support)\b/i;
-/(转人工|人工客服|人工服务|找人工|真人|客服人员|\bhuman\b|\b(live |real )?agent\b|\brepresentative\b|\breal person\b|\btalk to (a )?(person|someone)\b)/i;
 
 /** Whether a message asks for a human agent. */
 export function asksForHuman(text: string): boolean {

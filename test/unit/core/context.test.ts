@@ -53,9 +53,9 @@ describe('TurnContext', () => {
       order.push('first');
       return next();
     });
-    ctx.onSend(async (_c, out) => {
+    ctx.onSend((_c, out) => {
       order.push('mute');
-      return { sentAt: 0, via: `muted:${textOf(out.parts)}` };
+      return Promise.resolve({ sentAt: 0, via: `muted:${textOf(out.parts)}` });
     });
     const receipt = await ctx.reply('secret');
     assert.deepEqual(order, ['first', 'mute']);

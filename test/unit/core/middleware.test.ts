@@ -26,9 +26,10 @@ describe('compose', () => {
   it('stops the chain when a middleware does not call next()', async () => {
     let reached = false;
     await compose<object>(
-      async () => {},
-      async () => {
+      () => Promise.resolve(),
+      () => {
         reached = true;
+        return Promise.resolve();
       },
     )({}, () => Promise.resolve());
     assert.equal(reached, false);
@@ -49,9 +50,7 @@ describe('compose', () => {
     await assert.rejects(
       compose<object>(
         async (_c, n) => n(),
-        async () => {
-          throw new Error('boom');
-        },
+        () => Promise.reject(new Error('boom')),
       )({}, () => Promise.resolve()),
       /boom/,
     );
