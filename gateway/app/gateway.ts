@@ -150,6 +150,7 @@ export async function buildGateway(config: AppConfig, deps: GatewayDeps): Promis
       if (server !== undefined) {
         const s = server;
         await new Promise<void>((resolve) => {
+          s.keepAliveTimeout = 1; // keep-alive sockets of in-flight requests close once answered, not after 65 s
           s.close(() => resolve());
           s.closeIdleConnections();
         });
