@@ -77,7 +77,8 @@ interface Item<P, R> {
   state: 'queued' | 'computing' | 'settled';
   resolve(value: R): void;
   reject(error: unknown): void;
-  cleanup(): void;
+  /** Removes the abort listener; only set when the request has a signal. */
+  detach: (() => void) | undefined;
 }
 
 function abortReason(signal: AbortSignal): Error {
@@ -99,12 +100,25 @@ export function createBatcher<P, R>(options: BatcherOptions, deps: BatcherDeps<P
   const queue: Item<P, R>[] = [];
   const stats: BatcherStats = { queued: 0, computing: 0, batches: 0, rows: 0, expired: 0, aborted: 0 };
   let running = false;
-  let timer: AbortController | undefined;
+  // Timers are never cancelled (an AbortController per batch costs more than the batch): a timer that fires late
+  // or needlessly just re-evaluates the queue. At most one wait timer is pending; deadline sweeps track their due time.
+  let waitTimerPending = false;
+  let waitCheckQueued = false;
+  let sweepDue: number | undefined;
   let closedWith: BotError | undefined;
   let drainWaiters: (() => void)[] = [];
 
   const deadlineError = (): BotError =>
     new BotError('inference.deadline_exceeded', `inference request for ${options.name} expired before it was computed`);
+
+  function queuedRows(): number {
+    let rows = 0;
+    for (const item of queue) {
+      rows += item.rows;
+      if (rows >= maxBatchSize) break;
+    }
+    return rows;
+  }
 
   function removeQueued(item: Item<P, R>): boolean {
     const i = queue.indexOf(item);
@@ -113,14 +127,20 @@ export function createBatcher<P, R>(options: BatcherOptions, deps: BatcherDeps<P
     return true;
   }
 
-  /** Settles an item; `held` says whether it still holds an admission slot to give back now. */
-  function settle(item: Item<P, R>, outcome: { value: R } | { error: unknown }, held: boolean): void {
+  /** Rejects an item; `held` says whether it still holds an admission slot to give back now. */
+  function fail(item: Item<P, R>, error: unknown, held: boolean): void {
     if (item.state === 'settled') return;
     item.state = 'settled';
-    item.cleanup();
+    item.detach?.();
     if (held) admission.release();
-    if ('value' in outcome) item.resolve(outcome.value);
-    else item.reject(outcome.error);
+    item.reject(error);
+  }
+
+  function succeed(item: Item<P, R>, value: R): void {
+    if (item.state === 'settled') return;
+    item.state = 'settled';
+    item.detach?.();
+    item.resolve(value);
   }
 
   function notifyDrained(): void {
@@ -130,37 +150,69 @@ export function createBatcher<P, R>(options: BatcherOptions, deps: BatcherDeps<P
     for (const w of waiters) w();
   }
 
-  function armTimer(delayMs: number): void {
-    if (timer !== undefined) return;
-    const controller = new AbortController();
-    timer = controller;
-    clock.sleep(delayMs, controller.signal).then(
-      () => {
-        if (timer === controller) timer = undefined;
-        schedule();
-      },
-      () => undefined,
-    );
+  function armWaitTimer(delayMs: number): void {
+    if (waitTimerPending) return;
+    waitTimerPending = true;
+    void clock.sleep(delayMs).then(() => {
+      waitTimerPending = false;
+      schedule();
+    });
   }
 
-  function cancelTimer(): void {
-    timer?.abort();
-    timer = undefined;
+  /** Rejects every queued request whose deadline has passed. */
+  function sweepExpired(): void {
+    const now = clock.now();
+    let removed = false;
+    for (let i = queue.length - 1; i >= 0; i--) {
+      const item = queue[i] as Item<P, R>;
+      if (item.deadlineAt !== undefined && now >= item.deadlineAt) {
+        queue.splice(i, 1);
+        stats.expired++;
+        fail(item, deadlineError(), true);
+        removed = true;
+      }
+    }
+    armSweep();
+    if (removed) schedule();
+  }
+
+  /** Makes sure a sweep runs by the earliest queued deadline. */
+  function armSweep(): void {
+    let earliest: number | undefined;
+    for (const item of queue) {
+      if (item.deadlineAt !== undefined && (earliest === undefined || item.deadlineAt < earliest)) {
+        earliest = item.deadlineAt;
+      }
+    }
+    if (earliest === undefined || (sweepDue !== undefined && sweepDue <= earliest)) return;
+    const due = earliest;
+    sweepDue = due;
+    void clock.sleep(Math.max(0, due - clock.now())).then(() => {
+      if (sweepDue === due) sweepDue = undefined;
+      sweepExpired();
+    });
   }
 
   function schedule(): void {
     if (running) return;
     const oldest = queue[0];
     if (oldest === undefined) {
-      cancelTimer();
       notifyDrained();
       return;
     }
-    let rows = 0;
-    for (const item of queue) rows += item.rows;
+    const rows = queuedRows();
     const waited = clock.now() - oldest.enqueuedAt;
     if (rows >= maxBatchSize || waited >= maxWaitMs || closedWith !== undefined) flush();
-    else armTimer(maxWaitMs - waited);
+    else if (!waitCheckQueued) {
+      // Arm the wait timer only if the batch is still open after the current synchronous burst of submissions:
+      // a burst that fills the batch then costs no timer at all.
+      waitCheckQueued = true;
+      queueMicrotask(() => {
+        waitCheckQueued = false;
+        const head = queue[0];
+        if (!running && head !== undefined) armWaitTimer(Math.max(0, maxWaitMs - (clock.now() - head.enqueuedAt)));
+      });
+    }
   }
 
   function takeBatch(): Item<P, R>[] {
@@ -172,7 +224,7 @@ export function createBatcher<P, R>(options: BatcherOptions, deps: BatcherDeps<P
       if (item.deadlineAt !== undefined && now >= item.deadlineAt) {
         queue.shift();
         stats.expired++;
-        settle(item, { error: deadlineError() }, true);
+        fail(item, deadlineError(), true);
         continue;
       }
       if (batch.length > 0 && rows + item.rows > maxBatchSize) break;
@@ -184,7 +236,6 @@ export function createBatcher<P, R>(options: BatcherOptions, deps: BatcherDeps<P
   }
 
   function flush(): void {
-    cancelTimer();
     const batch = takeBatch();
     if (batch.length === 0) {
       notifyDrained();
@@ -209,14 +260,14 @@ export function createBatcher<P, R>(options: BatcherOptions, deps: BatcherDeps<P
           if (results.length !== batch.length) {
             throw new BotError('internal', `batch of ${batch.length} answered ${results.length} results`);
           }
-          batch.forEach((item, i) => settle(item, { value: results[i] as R }, false));
+          batch.forEach((item, i) => succeed(item, results[i] as R));
         },
         (error: unknown) => {
-          for (const item of batch) settle(item, { error }, false);
+          for (const item of batch) fail(item, error, false);
         },
       )
       .catch((error: unknown) => {
-        for (const item of batch) settle(item, { error }, false);
+        for (const item of batch) fail(item, error, false);
       })
       .finally(() => {
         for (let i = 0; i < batch.length; i++) admission.release();
@@ -243,18 +294,6 @@ export function createBatcher<P, R>(options: BatcherOptions, deps: BatcherDeps<P
       );
     }
     return new Promise<R>((resolve, reject) => {
-      const deadlineTimer = deadlineAt === undefined ? undefined : new AbortController();
-      const onAbort = (): void => {
-        stats.aborted++;
-        if (item.state === 'queued') {
-          removeQueued(item);
-          settle(item, { error: abortReason(signal as AbortSignal) }, true);
-          schedule();
-        } else {
-          // Computing: the batch goes on, this caller stops waiting; its slot is released when the batch ends.
-          settle(item, { error: abortReason(signal as AbortSignal) }, false);
-        }
-      };
       const item: Item<P, R> = {
         payload,
         rows: Math.max(1, submitOptions.rows ?? 1),
@@ -263,27 +302,33 @@ export function createBatcher<P, R>(options: BatcherOptions, deps: BatcherDeps<P
         state: 'queued',
         resolve,
         reject,
-        cleanup: () => {
-          deadlineTimer?.abort();
-          signal?.removeEventListener('abort', onAbort);
-        },
+        detach: undefined,
       };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      if (deadlineTimer !== undefined && deadlineAt !== undefined) {
-        clock.sleep(deadlineAt - now, deadlineTimer.signal).then(
-          () => {
-            if (item.state !== 'queued') return;
-            removeQueued(item);
-            stats.expired++;
-            settle(item, { error: deadlineError() }, true);
-            schedule();
-          },
-          () => undefined,
-        );
-      }
+      if (signal !== undefined) watch(item, signal);
       queue.push(item);
+      if (deadlineAt !== undefined) armSweep();
       schedule();
     });
+  }
+
+  /** Wires an item's abort signal (only for requests that have one). */
+  function watch(item: Item<P, R>, signal: AbortSignal): void {
+    function onAbort(): void {
+      stats.aborted++;
+      const reason = abortReason(signal);
+      if (item.state === 'queued') {
+        removeQueued(item);
+        fail(item, reason, true);
+        schedule();
+      } else {
+        // Computing: the batch goes on, this caller stops waiting; its slot is released when the batch ends.
+        fail(item, reason, false);
+      }
+    }
+    item.detach = function detach(): void {
+      signal.removeEventListener('abort', onAbort);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
   }
 
   return {
@@ -297,7 +342,7 @@ export function createBatcher<P, R>(options: BatcherOptions, deps: BatcherDeps<P
     close: (error, closeOptions = {}) => {
       closedWith ??= error;
       if (closeOptions.rejectQueued === true) {
-        for (const item of queue.splice(0)) settle(item, { error }, true);
+        for (const item of queue.splice(0)) fail(item, error, true);
       }
       schedule();
       return new Promise<void>((resolve) => {

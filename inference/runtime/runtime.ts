@@ -8,14 +8,15 @@ import type { Clock } from '../../core/clock.js';
 import { BotError, describeError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { createAdmission, createBatcher } from './batcher.js';
-import type { Batcher } from './batcher.js';
+import type { Batcher, SubmitOptions } from './batcher.js';
 import { nodeExecFile, queryGpuMemory } from './gpu-memory.js';
 import type { ExecFileFn } from './gpu-memory.js';
 import { createSession, nodeOrt, selectProvider } from './session-factory.js';
 import type { OrtApi } from './session-factory.js';
 import { acquire, autoWarmupFeeds, axisLinks, releaseRef, retire, runSession } from './session-handle.js';
 import type { SessionHandle } from './session-handle.js';
-import { assertTensor, concatRows, cropTo, splitRows } from './tensors.js';
+import { assertTensor, concatRows, cropTo, scratchAllocator, splitRows } from './tensors.js';
+import type { Allocator } from './tensors.js';
 import type { LoadOptions, LoadedModel, OnnxRuntime, RunOptions, RuntimeOptions, Tensorish } from './types.js';
 
 type Feeds = Record<string, Tensorish>;
@@ -26,6 +27,8 @@ interface Request {
 interface ModelEntry {
   current: SessionHandle;
   batcher: Batcher<Request, Feeds>;
+  /** Input buffers reused batch after batch (the batcher computes one batch at a time per model). */
+  scratch: (input: string) => Allocator;
 }
 
 export interface RuntimeDeps {
@@ -50,14 +53,22 @@ function requestRows(model: string, inputNames: readonly string[], feeds: Feeds)
     }
     rows = r;
   }
-  const extra = Object.keys(feeds).filter((k) => !inputNames.includes(k));
-  if (extra.length > 0) throw new BotError('request.invalid', `model ${model} has no input ${extra.join(', ')}`);
+  let given = 0;
+  for (const key in feeds) if (Object.hasOwn(feeds, key)) given++;
+  if (given !== inputNames.length) {
+    const extra = Object.keys(feeds).filter((k) => !inputNames.includes(k));
+    throw new BotError('request.invalid', `model ${model} has no input ${extra.join(', ')}`);
+  }
   if (rows === undefined || rows < 1) throw new BotError('request.invalid', `model ${model}: a request needs rows`);
   return rows;
 }
 
 /** Computes one coalesced batch on `handle` and splits the outputs back per request. */
-async function computeBatch(handle: SessionHandle, requests: readonly Request[]): Promise<Feeds[]> {
+async function computeBatch(
+  handle: SessionHandle,
+  requests: readonly Request[],
+  scratch: (input: string) => Allocator,
+): Promise<Feeds[]> {
   const { session } = handle;
   if (requests.length === 1) {
     const only = requests[0] as Request;
@@ -68,7 +79,7 @@ async function computeBatch(handle: SessionHandle, requests: readonly Request[])
   for (const name of session.inputNames) {
     const parts = requests.map((r) => r.feeds[name]);
     if (parts.some((p) => p === undefined)) throw new BotError('request.invalid', `a request lacks input ${name}`);
-    feeds[name] = concatRows(parts as Tensorish[], handle.padValues[name] ?? 0);
+    feeds[name] = concatRows(parts as Tensorish[], handle.padValues[name] ?? 0, scratch(name));
   }
   const outputs = await runSession(session, feeds);
   const results: Feeds[] = requests.map(() => ({}));
@@ -123,7 +134,7 @@ export async function createOnnxRuntime(options: RuntimeOptions, deps: RuntimeDe
         execute: async (requests) => {
           const handle = acquire(entry().current);
           try {
-            return await computeBatch(handle, requests);
+            return await computeBatch(handle, requests, entry().scratch);
           } catch (error) {
             if (error instanceof BotError) throw error;
             throw new BotError('inference.unavailable', `model ${name} failed: ${describeError(error)}`, {
@@ -193,7 +204,11 @@ export async function createOnnxRuntime(options: RuntimeOptions, deps: RuntimeDe
       retire(old, log);
       log.info({ model: name, provider, loadMs: info.loadMs, sizeBytes }, 'model reloaded');
     } else {
-      const entry: ModelEntry = { current: handle, batcher: undefined as unknown as Batcher<Request, Feeds> };
+      const entry: ModelEntry = {
+        current: handle,
+        batcher: undefined as unknown as Batcher<Request, Feeds>,
+        scratch: scratchAllocator(),
+      };
       entry.batcher = newBatcher(name, () => entry);
       models.set(name, entry);
       log.info({ model: name, provider, loadMs: info.loadMs, sizeBytes }, 'model loaded');
@@ -201,22 +216,19 @@ export async function createOnnxRuntime(options: RuntimeOptions, deps: RuntimeDe
     return info;
   }
 
-  function run(name: string, feeds: Feeds, opts: RunOptions = {}): Promise<Feeds> {
+  function run(name: string, feeds: Feeds, opts?: RunOptions): Promise<Feeds> {
+    let entry: ModelEntry;
+    let rows: number;
     try {
-      const entry = entryOf(name);
-      const rows = requestRows(name, entry.current.session.inputNames, feeds);
-      const deadlineAt = opts.deadlineMs === undefined ? undefined : clock.now() + opts.deadlineMs;
-      return entry.batcher.submit(
-        { feeds, rows },
-        {
-          rows,
-          ...(deadlineAt === undefined ? {} : { deadlineAt }),
-          ...(opts.signal === undefined ? {} : { signal: opts.signal }),
-        },
-      );
+      entry = entryOf(name);
+      rows = requestRows(name, entry.current.session.inputNames, feeds);
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(describeError(error)));
     }
+    const submitOptions: SubmitOptions = { rows };
+    if (opts?.deadlineMs !== undefined) submitOptions.deadlineAt = clock.now() + opts.deadlineMs;
+    if (opts?.signal !== undefined) submitOptions.signal = opts.signal;
+    return entry.batcher.submit({ feeds, rows }, submitOptions);
   }
 
   async function runBatch(name: string, feeds: Feeds): Promise<Feeds> {

@@ -15,6 +15,13 @@ export function elementCount(dims: readonly number[]): number {
   return n;
 }
 
+/** Elements per row (the product of every dim after the batch dim). */
+export function rowSizeOf(dims: readonly number[]): number {
+  let n = 1;
+  for (let i = 1; i < dims.length; i++) n *= dims[i] ?? 0;
+  return n;
+}
+
 /** A zero-filled typed array of the tensor type. */
 export function allocate(type: TensorType, length: number): TensorData {
   switch (type) {
@@ -42,10 +49,33 @@ export function assertTensor(name: string, t: Tensorish): void {
   }
 }
 
-function fill(data: TensorData, value: number): void {
-  if (value === 0) return;
+function fillWith(data: TensorData, value: number): void {
   if (data instanceof BigInt64Array) data.fill(BigInt(value));
   else data.fill(value);
+}
+
+function fill(data: TensorData, value: number): void {
+  if (value !== 0) fillWith(data, value);
+}
+
+/** Gives a typed array of `length` elements; `allocate` gives fresh zeroed ones, a scratch pool may reuse memory. */
+export type Allocator = (type: TensorType, length: number) => TensorData;
+
+/**
+ * A reusing allocator: one growing buffer per key (e.g. per input name), handed out as a view. Safe only when the
+ * previous view is no longer in use, such as batches that compute one at a time.
+ */
+export function scratchAllocator(): (key: string) => Allocator {
+  const buffers = new Map<string, TensorData>();
+  return (key) => (type, length) => {
+    const id = `${key}:${type}`;
+    let buffer = buffers.get(id);
+    if (buffer === undefined || buffer.length < length) {
+      buffer = allocate(type, Math.max(length, (buffer?.length ?? 0) * 2));
+      buffers.set(id, buffer);
+    }
+    return buffer.subarray(0, length);
+  };
 }
 
 function strides(dims: readonly number[]): number[] {
@@ -89,8 +119,10 @@ function copyBox(
   }
 }
 
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
+function sameShape(a: readonly number[], b: readonly number[], from = 0): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = from; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The element-wise maximum of the non-batch dims of `parts`, with the summed batch dim in front. */
@@ -112,20 +144,21 @@ export function batchShape(parts: readonly Tensorish[]): number[] {
 
 /**
  * Concatenates tensors along dim 0, padding every other dim to the largest among them with `padValue`.
- * A single part comes back as is.
+ * A single part comes back as is. `alloc` decides where the result lives (fresh memory by default).
  */
-export function concatRows(parts: readonly Tensorish[], padValue = 0): Tensorish {
+export function concatRows(parts: readonly Tensorish[], padValue = 0, alloc: Allocator = allocate): Tensorish {
   const first = parts[0];
   if (first === undefined) throw new BotError('internal', 'concatRows of no tensors');
   if (parts.length === 1) return first;
   const dims = batchShape(parts);
-  const data = allocate(first.type, elementCount(dims));
-  fill(data, padValue);
-  const rowSize = elementCount(dims.slice(1));
+  const data = alloc(first.type, elementCount(dims));
+  const padded = parts.some((p) => !sameShape(p.dims, dims, 1));
+  if (padded && (padValue !== 0 || alloc !== allocate)) fillWith(data, padValue);
+  const rowSize = rowSizeOf(dims);
   let offset = 0;
   for (const p of parts) {
     const rows = p.dims[0] ?? 0;
-    if (sameShape(p.dims.slice(1), dims.slice(1))) (data as Float32Array).set(p.data as Float32Array, offset);
+    if (sameShape(p.dims, dims, 1)) (data as Float32Array).set(p.data as Float32Array, offset);
     else copyBox(p.data, p.dims, data, dims, p.dims, offset);
     offset += rows * rowSize;
   }
@@ -134,7 +167,7 @@ export function concatRows(parts: readonly Tensorish[], padValue = 0): Tensorish
 
 /** Rows `[start, start + count)` of a tensor, as a view when possible (no copy). */
 export function sliceRows(t: Tensorish, start: number, count: number): Tensorish {
-  const rowSize = elementCount(t.dims.slice(1));
+  const rowSize = rowSizeOf(t.dims);
   const data = t.data.subarray(start * rowSize, (start + count) * rowSize);
   return { type: t.type, dims: [count, ...t.dims.slice(1)], data };
 }
@@ -145,10 +178,13 @@ export function splitRows(t: Tensorish, rowCounts: readonly number[]): Tensorish
   if (total !== t.dims[0]) {
     throw new BotError('inference.model_invalid', `output batch dim ${t.dims[0]} does not match ${total} input rows`);
   }
+  const rest = t.dims.slice(1);
+  const rowSize = rowSizeOf(t.dims);
   const out: Tensorish[] = [];
   let start = 0;
   for (const count of rowCounts) {
-    out.push(sliceRows(t, start, count));
+    const data = t.data.subarray(start * rowSize, (start + count) * rowSize);
+    out.push({ type: t.type, dims: [count, ...rest], data });
     start += count;
   }
   return out;

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { BotError } from '../../../../core/errors.js';
-import { assertTensor, concatRows, cropTo, padTo, splitRows } from '../../../../inference/runtime/tensors.js';
+import {
+  assertTensor,
+  concatRows,
+  cropTo,
+  padTo,
+  scratchAllocator,
+  splitRows,
+} from '../../../../inference/runtime/tensors.js';
 import type { Tensorish } from '../../../../inference/runtime/types.js';
 
 const f32 = (dims: number[], values: number[]): Tensorish => ({
@@ -34,6 +41,15 @@ describe('inference/runtime tensors', () => {
     const a = f32([1, 1, 2], [1, 2]);
     const b = f32([1, 2, 2], [3, 4, 5, 6]);
     assert.deepEqual(plain(concatRows([a, b])), { dims: [2, 2, 2], values: [1, 2, 0, 0, 3, 4, 5, 6] });
+  });
+
+  it('reuses scratch memory across batches without leaking stale values into padding', () => {
+    const scratch = scratchAllocator()('ids');
+    const full = concatRows([i64([1, 3], [1, 2, 3]), i64([1, 3], [4, 5, 6])], 0, scratch);
+    assert.deepEqual(plain(full).values, [1, 2, 3, 4, 5, 6]);
+    const padded = concatRows([i64([1, 1], [7]), i64([1, 2], [8, 9])], 0, scratch);
+    assert.deepEqual(plain(padded), { dims: [2, 2], values: [7, 0, 8, 9] });
+    assert.equal(padded.data.buffer, full.data.buffer, 'same memory reused');
   });
 
   it('returns a single part untouched', () => {
