@@ -13,6 +13,11 @@ export type ErrorCode =
   | 'auth.missing'
   | 'auth.invalid'
   | 'auth.forbidden'
+  | 'auth.unavailable'
+  | 'pairing.too_many_pending'
+  | 'pairing.conflict'
+  | 'pairing.not_pending'
+  | 'pairing.expired'
   | 'not_found'
   | 'rate_limited'
   | 'overloaded'
@@ -50,6 +55,11 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   'auth.missing': 401,
   'auth.invalid': 401,
   'auth.forbidden': 403,
+  'auth.unavailable': 503,
+  'pairing.too_many_pending': 429,
+  'pairing.conflict': 409,
+  'pairing.not_pending': 409,
+  'pairing.expired': 410,
   not_found: 404,
   rate_limited: 429,
   overloaded: 503,
