@@ -104,6 +104,8 @@ export function createBatcher<P, R>(options: BatcherOptions, deps: BatcherDeps<P
   // or needlessly just re-evaluates the queue. At most one wait timer is pending; deadline sweeps track their due time.
   let waitTimerPending = false;
   let waitCheckQueued = false;
+  /** Rows of every queued item (kept up to date on every queue change). */
+  let queuedRowCount = 0;
   let sweepDue: number | undefined;
   let closedWith: BotError | undefined;
   let drainWaiters: (() => void)[] = [];
@@ -111,19 +113,11 @@ export function createBatcher<P, R>(options: BatcherOptions, deps: BatcherDeps<P
   const deadlineError = (): BotError =>
     new BotError('inference.deadline_exceeded', `inference request for ${options.name} expired before it was computed`);
 
-  function queuedRows(): number {
-    let rows = 0;
-    for (const item of queue) {
-      rows += item.rows;
-      if (rows >= maxBatchSize) break;
-    }
-    return rows;
-  }
-
   function removeQueued(item: Item<P, R>): boolean {
     const i = queue.indexOf(item);
     if (i < 0) return false;
     queue.splice(i, 1);
+    queuedRowCount -= item.rows;
     return true;
   }
 
@@ -167,6 +161,7 @@ export function createBatcher<P, R>(options: BatcherOptions, deps: BatcherDeps<P
       const item = queue[i] as Item<P, R>;
       if (item.deadlineAt !== undefined && now >= item.deadlineAt) {
         queue.splice(i, 1);
+        queuedRowCount -= item.rows;
         stats.expired++;
         fail(item, deadlineError(), true);
         removed = true;
@@ -200,7 +195,7 @@ export function createBatcher<P, R>(options: BatcherOptions, deps: BatcherDeps<P
       notifyDrained();
       return;
     }
-    const rows = queuedRows();
+    const rows = queuedRowCount;
     const waited = clock.now() - oldest.enqueuedAt;
     if (rows >= maxBatchSize || waited >= maxWaitMs || closedWith !== undefined) flush();
     else if (!waitCheckQueued) {
@@ -223,12 +218,14 @@ export function createBatcher<P, R>(options: BatcherOptions, deps: BatcherDeps<P
       const item = queue[0] as Item<P, R>;
       if (item.deadlineAt !== undefined && now >= item.deadlineAt) {
         queue.shift();
+        queuedRowCount -= item.rows;
         stats.expired++;
         fail(item, deadlineError(), true);
         continue;
       }
       if (batch.length > 0 && rows + item.rows > maxBatchSize) break;
       queue.shift();
+      queuedRowCount -= item.rows;
       batch.push(item);
       rows += item.rows;
     }
@@ -306,6 +303,7 @@ export function createBatcher<P, R>(options: BatcherOptions, deps: BatcherDeps<P
       };
       if (signal !== undefined) watch(item, signal);
       queue.push(item);
+      queuedRowCount += item.rows;
       if (deadlineAt !== undefined) armSweep();
       schedule();
     });
@@ -342,6 +340,7 @@ export function createBatcher<P, R>(options: BatcherOptions, deps: BatcherDeps<P
     close: (error, closeOptions = {}) => {
       closedWith ??= error;
       if (closeOptions.rejectQueued === true) {
+        queuedRowCount = 0;
         for (const item of queue.splice(0)) fail(item, error, true);
       }
       schedule();

@@ -41,10 +41,15 @@ export function assertTensor(name: string, t: Tensorish): void {
     (t.type === 'int64' && t.data instanceof BigInt64Array) ||
     (t.type === 'int32' && t.data instanceof Int32Array);
   if (!ok) throw new BotError('request.invalid', `tensor ${name}: data does not match type ${t.type}`);
-  if (t.dims.length === 0 || t.dims.some((d) => !Number.isInteger(d) || d < 0)) {
+  let count = 1;
+  for (const d of t.dims) {
+    if (!Number.isInteger(d) || d < 0) count = NaN;
+    count *= d;
+  }
+  if (t.dims.length === 0 || Number.isNaN(count)) {
     throw new BotError('request.invalid', `tensor ${name}: dims must be non-negative integers with a batch dim`);
   }
-  if (elementCount(t.dims) !== t.data.length) {
+  if (count !== t.data.length) {
     throw new BotError('request.invalid', `tensor ${name}: ${t.data.length} values for dims [${t.dims.join(', ')}]`);
   }
 }
