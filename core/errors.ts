@@ -42,6 +42,7 @@ export type ErrorCode =
   | 'handoff.already_claimed'
   | 'handoff.not_found'
   | 'handoff.invalid_transition'
+  | 'handoff.capacity'
   | 'internal';
 
 /** HTTP status that fits each code when it reaches an HTTP boundary. */
@@ -84,6 +85,7 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   'handoff.already_claimed': 409,
   'handoff.not_found': 404,
   'handoff.invalid_transition': 409,
+  'handoff.capacity': 409,
   internal: 500,
 };
 

@@ -148,7 +148,7 @@ export function createDialogueEngine(options: DialogueEngineOptions): DialogueEn
       : await classifier.classify(text, request.signal === undefined ? {} : { signal: request.signal });
     const kg = resolveKgQuery(text, graph, context);
     const intent = prediction?.intent;
-    const decision = decideTurn({
+    const input = {
       intent,
       confidence: prediction?.confidence ?? 0,
       target: intent === undefined ? undefined : targets.get(intent),
@@ -156,8 +156,15 @@ export function createDialogueEngine(options: DialogueEngineOptions): DialogueEn
       askedForHuman,
       thresholdFor,
       followUpYield,
-    });
-    return toResult(decision, kg, lang);
+    };
+    const decision = decideTurn(input);
+    const result = toResult(decision, kg, lang);
+    if (decision.kind !== 'handoff' || decision.reason !== 'low_confidence') return result;
+    // The best guess below the threshold: never sent by the bot, offered to an agent as a draft and as evidence.
+    const guess = decideTurn({ ...input, thresholdFor: () => 0 });
+    if (guess.kind === 'handoff') return result;
+    const { reply, understanding } = toResult(guess, kg, lang);
+    return { ...result, draft: { reply, understanding } };
   };
 
   return { respond, ready: () => classifier.ready() };

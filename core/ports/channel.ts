@@ -1,4 +1,11 @@
-import type { ChannelId, InboundEvent, MessagePartType, OutboundMessage, SendReceipt } from '../envelope.js';
+import type {
+  ChannelId,
+  ConversationRef,
+  InboundEvent,
+  MessagePartType,
+  OutboundMessage,
+  SendReceipt,
+} from '../envelope.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logger.js';
 import type { TurnOutcome } from '../turn.js';
@@ -27,6 +34,21 @@ export interface WebhookResponse {
   readonly status: number;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body: string | Buffer;
+}
+
+/**
+ * How long, and how often, the bot or an agent may still message a customer who has not written again
+ * (WeChat: the 48-hour customer-service window and its message quota; DingTalk: the sessionWebhook expiry).
+ */
+export interface ChannelWindow {
+  /** True when a message may be sent now. */
+  readonly open: boolean;
+  /** When the window closes (epoch ms), if known. */
+  readonly expiresAt?: number;
+  /** Messages that may still be sent in it, if the platform counts them. */
+  readonly remaining?: number;
+  /** A sentence for the agent, e.g. why it is closed. */
+  readonly detail?: string;
 }
 
 /** What the core gives a channel (Bolt's `receiver.init(app)`). */
@@ -67,4 +89,6 @@ export interface Channel {
   };
   /** Readiness of the channel's own connections (e.g. the DingTalk stream). */
   health?(): Promise<{ ok: boolean; detail?: string }>;
+  /** The messaging window of a conversation, for channels that have one (undefined: no limit known). */
+  window?(conversation: ConversationRef): Promise<ChannelWindow | undefined>;
 }

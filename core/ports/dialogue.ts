@@ -16,6 +16,17 @@ export interface DialogueResult {
   /** Facts to remember with this turn for follow-ups (intent, entity, topic...). */
   readonly meta?: Readonly<Record<string, string>>;
   readonly suggestions?: readonly string[];
+  /**
+   * For a low-confidence handoff: what the bot would have answered below its threshold (its best guess), so an
+   * agent can approve or edit it, and its sources serve as evidence in the handoff packet.
+   */
+  readonly draft?: DialogueDraft;
+}
+
+/** A best-guess answer that was not sent. */
+export interface DialogueDraft {
+  readonly reply: readonly MessagePart[];
+  readonly understanding: Understanding;
 }
 
 /** Decides what the bot says to a message. */
