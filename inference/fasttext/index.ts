@@ -1,0 +1,25 @@
+/** The fastText-style intent model: featurizer, trainer, calibration, ONNX export and artifact format. */
+export { buildArtifact, META_FILE, ONNX_FILE, readArtifactMeta, readArtifactOnnx, writeArtifact } from './artifact.js';
+export type { Artifact, ModelMeta } from './artifact.js';
+export { onnxScorer, referenceScorer } from './batch-scorer.js';
+export type { BatchScorer } from './batch-scorer.js';
+export { expectedCalibrationError, fitCalibration, fitTemperature, rankScores } from './calibration.js';
+export type { CalibrationParams, RawScores } from './calibration.js';
+export { trainingContentHash } from './content-hash.js';
+export { canonicalOrder } from './dataset.js';
+export type { LabeledText } from './dataset.js';
+export { exportOnnx, ONNX_IO, ONNX_OPSET } from './export-onnx.js';
+export { DEFAULT_FEATURIZER, featurize } from './featurizer.js';
+export type { FeaturizerConfig, Features } from './featurizer.js';
+export { forward } from './model.js';
+export type { FastTextModel } from './model.js';
+export { buildFeeds, decodeRow } from './predict.js';
+export type { ModelPrediction } from './predict.js';
+export { scoreText } from './reference.js';
+export { stratifiedFolds, stratifiedSplit } from './split.js';
+export { thresholdFor } from './thresholds.js';
+export type { ThresholdPolicy } from './thresholds.js';
+export { DEFAULT_CALIBRATION, DEFAULT_CLASSIFIER, OOS_INTENT, trainClassifier } from './train-classifier.js';
+export type { ClassifierConfig, JobProgress, TrainClassifierOptions, TrainedClassifier } from './train-classifier.js';
+export { DEFAULT_TRAIN, trainFastText } from './trainer.js';
+export type { TrainConfig } from './trainer.js';
