@@ -3,8 +3,11 @@
  * (embedding bag over a 2^18 x 96 float table -> linear -> softmax over 150 intents, ~100 MB of weights):
  *
  *   (a) overhead: 16 concurrent single-row `runtime.run` calls (coalesced into one batch of 16 by the runtime)
- *       against one bare `session.run` on the same 16 rows already concatenated; target ratio <= 1.15. Rows hold
- *       128 hashed ids (a CLINC-length query's word + char n-grams), and 32 as a second, compute-light figure.
+ *       against one bare `session.run` on the same 16 rows already concatenated; target ratio <= 1.15. The ratio is
+ *       taken against `runtime.runBatch` (a bare session.run passthrough on the same session): a second session
+ *       created from the same bytes is also timed, but two sessions of a ~100 MB model differ in speed by +-20% here
+ *       (memory placement), which would swamp the overhead. Rows hold 128 hashed ids (the upper end of a CLINC-length
+ *       query's word + char n-grams; the trained model's featurizer gives ~20-110), and 32 as a compute-light figure.
  *   (b) throughput with 64 concurrent callers (closed loop): the runtime with dynamic batching (maxBatchSize 16,
  *       maxWaitMs 2) against the same runtime unbatched (maxBatchSize 1, one session.run per request).
  *
@@ -40,10 +43,17 @@ export interface RuntimeBenchOptions {
 export interface OverheadFigures {
   batch: number;
   tokensPerRequest: number;
+  /** `runtime.runBatch`: session.run on the runtime's own session, rows already concatenated. */
   bareSessionRunMs: number;
+  /** session.run on a second session built from the same bytes. */
+  separateSessionRunMs: number;
+  /** 16 concurrent `runtime.run` calls of one row each. */
   runtimeBatchedMs: number;
-  runtimeRunBatchMs: number;
+  /** runtimeBatchedMs / bareSessionRunMs. */
   ratio: number;
+  ratioVsSeparateSession: number;
+  /** (runtimeBatchedMs - bareSessionRunMs) / batch, in microseconds. */
+  overheadPerRequestUs: number;
   target: number;
   meetsTarget: boolean;
 }
@@ -169,14 +179,16 @@ export async function runRuntimeBench(options: RuntimeBenchOptions = {}): Promis
       () => rt.runBatch('bag', batched),
     ]);
     await bare.release();
-    const ratio = median(oursMs) / median(bareMs);
+    const ratio = median(oursMs) / median(passMs);
     return {
       batch,
       tokensPerRequest: requestTokens,
-      bareSessionRunMs: round3(median(bareMs)),
+      bareSessionRunMs: round3(median(passMs)),
+      separateSessionRunMs: round3(median(bareMs)),
       runtimeBatchedMs: round3(median(oursMs)),
-      runtimeRunBatchMs: round3(median(passMs)),
       ratio: round2(ratio),
+      ratioVsSeparateSession: round2(median(oursMs) / median(bareMs)),
+      overheadPerRequestUs: round2(((median(oursMs) - median(passMs)) * 1000) / batch),
       target: 1.15,
       meetsTarget: ratio <= 1.15,
     };
@@ -241,9 +253,10 @@ async function main(): Promise<void> {
   writeFileSync(path.join(dir, 'inference-runtime.json'), `${JSON.stringify(result, null, 2)}\n`);
   const t = result.throughput;
   const line = (o: OverheadFigures): string =>
-    `(a) batch ${o.batch} x ${o.tokensPerRequest} ids: bare session.run ${o.bareSessionRunMs} ms, runtime (16 concurrent run) ` +
-    `${o.runtimeBatchedMs} ms, runBatch ${o.runtimeRunBatchMs} ms -> ratio ${o.ratio} (target <= ${o.target}: ` +
-    `${o.meetsTarget ? 'met' : 'NOT met'})\n`;
+    `(a) batch ${o.batch} x ${o.tokensPerRequest} ids: bare session.run ${o.bareSessionRunMs} ms (second session ` +
+    `${o.separateSessionRunMs} ms), runtime 16 concurrent run ${o.runtimeBatchedMs} ms -> ratio ${o.ratio} ` +
+    `(vs second session ${o.ratioVsSeparateSession}; target <= ${o.target}: ${o.meetsTarget ? 'met' : 'NOT met'}), ` +
+    `overhead ${o.overheadPerRequestUs} us/request\n`;
   process.stdout.write(
     `model: ${result.model.kind}, ${(result.model.bytes / 1048576).toFixed(1)} MB, ${result.cpus} CPUs\n` +
       line(result.overhead) +

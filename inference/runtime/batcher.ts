@@ -39,8 +39,8 @@ export interface BatcherOptions {
 export interface BatcherDeps<P, R> {
   clock: Clock;
   admission: Admission;
-  /** Computes one batch; must answer one result per payload, in order. */
-  execute(payloads: readonly P[]): Promise<readonly R[]>;
+  /** Computes one batch; must answer one result per payload, in order. `rows` are the payloads' row counts. */
+  execute(payloads: readonly P[], rows: readonly number[]): Promise<readonly R[]>;
 }
 
 export interface SubmitOptions {
@@ -247,7 +247,10 @@ export function createBatcher<P, R>(options: BatcherOptions, deps: BatcherDeps<P
     stats.computing = batch.length;
     let work: Promise<readonly R[]>;
     try {
-      work = deps.execute(batch.map((i) => i.payload));
+      work = deps.execute(
+        batch.map((i) => i.payload),
+        batch.map((i) => i.rows),
+      );
     } catch (error) {
       work = Promise.reject(asError(error));
     }

@@ -186,10 +186,17 @@ export function splitRows(t: Tensorish, rowCounts: readonly number[]): Tensorish
   const rest = t.dims.slice(1);
   const rowSize = rowSizeOf(t.dims);
   const out: Tensorish[] = [];
+  // Parts with the same row count share one (read-only) dims array.
+  const dimsByCount = new Map<number, readonly number[]>();
   let start = 0;
   for (const count of rowCounts) {
     const data = t.data.subarray(start * rowSize, (start + count) * rowSize);
-    out.push({ type: t.type, dims: [count, ...rest], data });
+    let dims = dimsByCount.get(count);
+    if (dims === undefined) {
+      dims = [count, ...rest];
+      dimsByCount.set(count, dims);
+    }
+    out.push({ type: t.type, dims, data });
     start += count;
   }
   return out;
