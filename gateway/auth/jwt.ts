@@ -1,9 +1,10 @@
 /**
- * HS256 JSON Web Tokens via jose: `clawbot token generate` signs them, the authenticator verifies them.
- * Claims: `iss` (auth.jwtIssuer), `sub`, `scope` (space-separated), `iat`, `exp`, `jti`.
+ * HS256 JSON Web Tokens via jose: `clawbot token generate` and `POST /api/v1/oauth/token` sign them, the
+ * authenticator verifies them. Claims: `iss` (auth.jwtIssuer), `sub`, `scope` (space-separated), `iat`, `exp`,
+ * `jti`, and when given `groups` (list), `client_id` and `aud`.
  */
 import { randomUUID } from 'node:crypto';
-import { errors, jwtVerify, SignJWT } from 'jose';
+import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { BotError } from '../../core/errors.js';
 import { scopeSchema, type Scope } from '../config/schema.js';
@@ -46,6 +47,12 @@ export interface GenerateTokenOptions {
   readonly scope: string | readonly string[];
   /** `sub` claim; default `"clawbot-cli"`. */
   readonly subject?: string | undefined;
+  /** `groups` claim: groups under `auth.groups` whose limits apply to the bearer. */
+  readonly groups?: readonly string[] | undefined;
+  /** `client_id` claim (tokens issued to OAuth clients). */
+  readonly clientId?: string | undefined;
+  /** `aud` claim. */
+  readonly audience?: string | undefined;
 }
 
 /**
@@ -68,7 +75,12 @@ export async function generateToken(
   if (scopes.length === 0) throw new BotError('request.invalid', 'give at least one scope: chat, agent or admin');
   const key = secretKey(options.secret);
   const now = Math.floor(deps.clock.now() / 1000);
-  return new SignJWT({ scope: scopes.join(' ') })
+  const claims: Record<string, unknown> = { scope: scopes.join(' ') };
+  if (options.groups !== undefined && options.groups.length > 0) claims['groups'] = [...options.groups];
+  if (options.clientId !== undefined) claims['client_id'] = options.clientId;
+  const jwt = new SignJWT(claims);
+  if (options.audience !== undefined) jwt.setAudience(options.audience);
+  return jwt
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuer(options.issuer)
     .setSubject(options.subject ?? 'clawbot-cli')
@@ -82,17 +94,40 @@ export async function generateToken(
 export interface VerifiedToken {
   readonly subject: string;
   readonly scopes: readonly Scope[];
+  /** From the `groups` claim (a list or a space-separated string); `[]` without one. */
+  readonly groups: readonly string[];
   /** Expiry, epoch milliseconds. */
   readonly expiresAt: number;
 }
 
-/** Scopes from the `scope` claim (space-separated string, or a list); unknown scopes are ignored. */
-function scopesFromClaim(claim: unknown): Scope[] {
+/**
+ * Scopes from the `scope` claim (space-separated string, or a list) or, failing that, `scp` (Okta, Azure AD);
+ * unknown scopes are ignored.
+ */
+export function scopesFromClaims(payload: JWTPayload): Scope[] {
+  const claim = payload['scope'] ?? payload['scp'];
   const items = typeof claim === 'string' ? claim.split(' ') : Array.isArray(claim) ? claim : [];
   return items.flatMap((item: unknown) => {
     const parsed = scopeSchema.safeParse(item);
     return parsed.success ? [parsed.data] : [];
   });
+}
+
+/** Groups from the `groups` claim (a list of strings or a space-separated string). */
+export function groupsFromClaims(payload: JWTPayload): string[] {
+  const claim = payload['groups'];
+  const items: unknown[] = typeof claim === 'string' ? claim.split(' ') : Array.isArray(claim) ? claim : [];
+  return items.filter((item): item is string => typeof item === 'string' && item !== '');
+}
+
+/** What the authenticator needs from a verified payload. */
+export function verifiedFrom(payload: JWTPayload): VerifiedToken {
+  return {
+    subject: payload.sub ?? 'unknown',
+    scopes: scopesFromClaims(payload),
+    groups: groupsFromClaims(payload),
+    expiresAt: (payload.exp ?? 0) * 1000,
+  };
 }
 
 /**
@@ -101,7 +136,7 @@ function scopesFromClaim(claim: unknown): Scope[] {
  */
 export async function verifyToken(
   token: string,
-  options: { readonly secret: string; readonly issuer: string },
+  options: { readonly secret: string; readonly issuer: string; readonly audience?: string | undefined },
   deps: { clock: Clock },
 ): Promise<VerifiedToken> {
   try {
@@ -110,24 +145,26 @@ export async function verifyToken(
       algorithms: ['HS256'],
       requiredClaims: ['exp'],
       currentDate: new Date(deps.clock.now()),
+      ...(options.audience === undefined ? {} : { audience: options.audience }),
     });
-    return {
-      subject: payload.sub ?? 'unknown',
-      scopes: scopesFromClaim(payload['scope']),
-      expiresAt: (payload.exp ?? 0) * 1000,
-    };
+    return verifiedFrom(payload);
   } catch (error) {
     throw new BotError('auth.invalid', `invalid token: ${describeJoseError(error)}`, { cause: error });
   }
 }
 
-function describeJoseError(error: unknown): string {
+/** A short, secret-free reason for a jose failure. */
+export function describeJoseError(error: unknown): string {
   if (error instanceof errors.JWTExpired) return 'expired; generate a new one with `clawbot token generate`';
   if (error instanceof errors.JWTClaimValidationFailed) {
-    return error.claim === 'iss' ? 'wrong issuer (auth.jwtIssuer)' : `claim "${error.claim}" ${error.reason}`;
+    if (error.claim === 'iss') return 'wrong issuer (auth.jwtIssuer / auth.jwksIssuer)';
+    if (error.claim === 'aud') return 'wrong audience (auth.jwtAudience)';
+    return `claim "${error.claim}" ${error.reason}`;
   }
-  if (error instanceof errors.JWSSignatureVerificationFailed) return 'signature does not match auth.jwtSecret';
-  if (error instanceof errors.JOSEAlgNotAllowed) return 'only HS256 tokens are accepted';
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'signature does not match';
+  if (error instanceof errors.JOSEAlgNotAllowed) return 'algorithm not accepted';
+  if (error instanceof errors.JWKSNoMatchingKey) return 'no key in the JWKS matches the token (unknown kid)';
+  if (error instanceof errors.JWKSMultipleMatchingKeys) return 'several JWKS keys match; the token needs a kid';
   if (error instanceof errors.JOSEError) return `malformed (${error.code})`;
   return error instanceof Error ? error.message : 'malformed';
 }

@@ -12,26 +12,58 @@ export type Scope = z.infer<typeof scopeSchema>;
 /** Every scope, in order. */
 export const ALL_SCOPES: readonly Scope[] = scopeSchema.options;
 
-const apiKeyObjectSchema = z.strictObject(
-  {
-    key: z.string().min(1, 'must not be empty'),
-    /** Scopes this key grants; a key without `scopes` grants every scope. */
-    scopes: z
-      .array(scopeSchema)
-      .min(1, 'list at least one scope')
-      .default(() => [...ALL_SCOPES]),
-    /** When non-empty, the key is accepted only from these addresses / CIDR blocks. */
-    allowIps: z.array(cidrField()).default(() => []),
-  },
-  { error: 'expected an API key string or an object { key, scopes?, allowIps? }' },
-);
+/** A group name (`auth.groups` key, `group` of a key or pairing client, `groups` claim of a JWT). */
+export const groupNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, . _ - (starting with a letter or digit)');
 
-/** One API key: a plain string (every scope, any address) or `{ key, scopes?, allowIps? }`; always an object after parsing. */
+/** `sha256:` + 64 hex digits: an API key given by its digest (`clawbot token hash KEY`), never in plain text. */
+export const API_KEY_HASH_PATTERN = /^sha256:[0-9a-fA-F]{64}$/;
+
+const apiKeyObjectSchema = z
+  .strictObject(
+    {
+      /** The key in plain text; or give `keyHash` instead. */
+      key: z.string().min(1, 'must not be empty').optional(),
+      /** The key's SHA-256 as `sha256:<64 hex digits>` (`clawbot token hash KEY`), so config.yaml holds no secret. */
+      keyHash: z
+        .string()
+        .regex(API_KEY_HASH_PATTERN, 'expected "sha256:" and 64 hex digits (run `clawbot token hash KEY`)')
+        .optional(),
+      /** Scopes this key grants; a key without `scopes` grants every scope. */
+      scopes: z
+        .array(scopeSchema)
+        .min(1, 'list at least one scope')
+        .default(() => [...ALL_SCOPES]),
+      /** When non-empty, the key is accepted only from these addresses / CIDR blocks. */
+      allowIps: z.array(cidrField()).default(() => []),
+      /** A group under `auth.groups` whose scopes and allowIps also restrict this key. */
+      group: groupNameSchema.optional(),
+    },
+    { error: 'expected an API key string or an object { key | keyHash, scopes?, allowIps?, group? }' },
+  )
+  .refine((k) => (k.key === undefined) !== (k.keyHash === undefined), {
+    message: 'give exactly one of key and keyHash',
+  });
+
+/**
+ * One API key: a plain string (every scope, any address) or `{ key | keyHash, scopes?, allowIps?, group? }`;
+ * always an object after parsing.
+ */
 export const apiKeySchema = z.preprocess(
   (value) => (typeof value === 'string' ? { key: value } : value),
   apiKeyObjectSchema,
 );
 export type ApiKeyConfig = z.infer<typeof apiKeySchema>;
+
+/** `auth.groups.<name>`: a ceiling for every credential in the group (keys, paired clients, JWTs with the group). */
+export const authGroupSchema = z.strictObject({
+  /** When set, members get at most these scopes. */
+  scopes: z.array(scopeSchema).min(1, 'list at least one scope').optional(),
+  /** When non-empty, members are accepted only from these addresses / CIDR blocks. */
+  allowIps: z.array(cidrField()).default(() => []),
+});
+export type AuthGroupConfig = z.infer<typeof authGroupSchema>;
 
 const channelsShape = Object.fromEntries(
   Object.entries(channelSchemas).map(([name, schema]) => [name, schema.optional()]),
@@ -58,6 +90,30 @@ const configObjectSchema = z.strictObject({
         .min(32, 'must be at least 32 characters (generate one with `clawbot onboard` or `openssl rand -base64 48`)')
         .optional(),
       jwtIssuer: z.string().min(1).default('clawbot'),
+      /** JWKS URL of an identity provider: RS256/ES256 tokens are verified against its keys. */
+      jwksUrl: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL of a JWKS document' }).optional(),
+      /** Required `iss` of JWKS-verified tokens (the identity provider's issuer); unchecked when absent. */
+      jwksIssuer: z.string().min(1).optional(),
+      /** Required `aud` of every JWT, when set. */
+      jwtAudience: z.string().min(1).optional(),
+      /** Lifetime of tokens from `POST /api/v1/oauth/token`, in seconds. */
+      tokenExpiry: durationField(86_400).default(3600),
+      groups: z.record(groupNameSchema, authGroupSchema).default(() => ({})),
+      pairing: z
+        .strictObject({
+          /** The pairing store when `redis.url` is not set (relative to the working directory). */
+          file: z.string().min(1).default('.data/pairing.json'),
+          /** How long a pairing code waits for approval, in seconds. */
+          ttl: durationField(7 * 86_400).default(3600),
+          /** Pending pairing requests allowed at once; one more is refused with 429. */
+          maxPending: intField(1, 100).default(3),
+          /** Scopes an approved client gets unless `clawbot pairing approve --scope` says otherwise. */
+          scopes: z
+            .array(scopeSchema)
+            .min(1)
+            .default(() => ['chat' as const]),
+        })
+        .prefault({}),
     })
     .prefault({}),
   redis: z
@@ -117,21 +173,33 @@ function checkAcrossKeys(value: unknown, ctx: z.RefinementCtx): void {
   const auth = value['auth'];
   const type = auth['type'] ?? 'api-key';
   const hasSecret = typeof auth['jwtSecret'] === 'string' && auth['jwtSecret'] !== '';
-  if ((type === 'jwt' || type === 'oauth2') && !hasSecret) {
+  const hasJwks = typeof auth['jwksUrl'] === 'string' && auth['jwksUrl'] !== '';
+  if (((type === 'jwt' && !hasJwks) || type === 'oauth2') && !hasSecret) {
     ctx.addIssue({
       code: 'custom',
       path: ['auth', 'jwtSecret'],
       message: `is required when auth.type is ${String(type)} (at least 32 characters; e.g. \`openssl rand -base64 48\`)`,
     });
   }
-  if (value['mode'] !== 'production') return;
   const keys = Array.isArray(auth['apiKeys']) ? (auth['apiKeys'] as unknown[]) : [];
-  if (keys.length === 0 && !hasSecret) {
+  const groups = isRecord(auth['groups']) ? auth['groups'] : {};
+  keys.forEach((entry, i) => {
+    const group = isRecord(entry) ? entry['group'] : undefined;
+    if (typeof group === 'string' && !(group in groups)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['auth', 'apiKeys', i, 'group'],
+        message: `no group "${group}" under auth.groups (known: ${Object.keys(groups).join(', ') || 'none'})`,
+      });
+    }
+  });
+  if (value['mode'] !== 'production') return;
+  if (keys.length === 0 && !hasSecret && !hasJwks) {
     ctx.addIssue({
       code: 'custom',
       path: ['auth', 'apiKeys'],
       message:
-        'production mode needs at least one API key (or auth.jwtSecret): run `clawbot onboard` or set CLAWBOT_API_KEYS',
+        'production mode needs at least one API key (or auth.jwtSecret / auth.jwksUrl): run `clawbot onboard` or set CLAWBOT_API_KEYS',
     });
   }
   keys.forEach((entry, i) => {

@@ -91,7 +91,7 @@ describe('authenticator', () => {
 
     it('accepts a valid token with the scope', async () => {
       const principal = await auth.authenticate(`Bearer ${await token({ subject: 'crm' })}`, 'agent');
-      assert.deepEqual(principal, { kind: 'jwt', subject: 'crm', scopes: ['chat', 'agent'] });
+      assert.deepEqual(principal, { kind: 'jwt', subject: 'crm', scopes: ['chat', 'agent'], groups: [] });
     });
 
     it('refuses an expired token', async () => {

@@ -41,7 +41,14 @@ describe('loadConfig', () => {
       trustProxy: false,
       shutdownTimeoutMs: 10_000,
     });
-    assert.deepEqual(c.auth, { type: 'api-key', apiKeys: [], jwtIssuer: 'clawbot' });
+    assert.deepEqual(c.auth, {
+      type: 'api-key',
+      apiKeys: [],
+      jwtIssuer: 'clawbot',
+      tokenExpiry: 3600,
+      groups: {},
+      pairing: { file: '.data/pairing.json', ttl: 3600, maxPending: 3, scopes: ['chat'] },
+    });
     assert.deepEqual(c.redis, { keyPrefix: 'clawbot' });
     assert.deepEqual(c.memory, { turns: 5, ttl: 1800 });
     assert.deepEqual(c.bot, {});
