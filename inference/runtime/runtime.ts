@@ -80,19 +80,24 @@ async function computeBatch(
   }
   const outputs = await runSession(session, feeds);
   const results: Feeds[] = requests.map(() => ({}));
-  for (const [name, tensor] of Object.entries(outputs)) {
+  for (const name of session.outputNames) {
+    const parts = splitRows(outputs[name] as Tensorish, rowCounts);
     const links = handle.links.filter((l) => l.output === name);
-    splitRows(tensor, rowCounts).forEach((part, i) => {
-      const request = requests[i] as Feeds;
-      let dims = part.dims;
-      for (const link of links) {
-        const own = request[link.input]?.dims[link.inputAxis];
-        if (own !== undefined && own < (dims[link.outputAxis] ?? 0)) {
-          dims = dims.map((d, axis) => (axis === link.outputAxis ? own : d));
+    for (let i = 0; i < parts.length; i++) {
+      let part = parts[i] as Tensorish;
+      if (links.length > 0) {
+        const request = requests[i] as Feeds;
+        let dims = part.dims;
+        for (const link of links) {
+          const own = request[link.input]?.dims[link.inputAxis];
+          if (own !== undefined && own < (dims[link.outputAxis] ?? 0)) {
+            dims = dims.map((d, axis) => (axis === link.outputAxis ? own : d));
+          }
         }
+        part = cropTo(part, dims);
       }
-      (results[i] as Feeds)[name] = cropTo(part, dims);
-    });
+      (results[i] as Feeds)[name] = part;
+    }
   }
   return results;
 }
