@@ -8,13 +8,16 @@ import type { Logger } from '../../core/logger.js';
 import type { Channel, ChannelHost } from '../../core/ports/channel.js';
 import { createApology } from '../../core/engine/index.js';
 import { createRestChannel, type RestChannel } from '../../channels/rest/index.js';
-import { createAuthenticator } from '../auth/index.js';
+import { createAuthenticator, createClientAccess } from '../auth/index.js';
 import type { AppConfig } from '../config/index.js';
 import { createConfiguredChannels } from './channels.js';
 import { loadEngine, type LoadedEngine } from './engine.js';
 import { createPipeline } from './pipeline.js';
 import { chatRoutes } from './routes/chat.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
+import { oauthRoutes } from './routes/oauth.js';
+import { openapiRoutes } from './routes/openapi.js';
+import { pairingRoutes } from './routes/pairing.js';
 import { createServer } from './server.js';
 import { createStores, type Stores } from './stores.js';
 
@@ -92,6 +95,7 @@ export async function buildGateway(config: AppConfig, deps: GatewayDeps): Promis
     },
     { clock },
   );
+  const access = createClientAccess(config, { clock, cwd: process.cwd(), redis: stores.redis });
   const startedAt = clock.now();
   const readiness = async (): Promise<Record<string, ReadinessCheck>> => {
     const checks: Record<string, ReadinessCheck> = {
@@ -119,6 +123,9 @@ export async function buildGateway(config: AppConfig, deps: GatewayDeps): Promis
         clock,
         tenant: 'default',
       }),
+      oauthRoutes({ endpoint: access.tokenEndpoint, bodyLimit: config.gateway.bodyLimit, log }),
+      pairingRoutes({ pairing: access.pairing, clock }),
+      openapiRoutes({ version: deps.version, channels, log }),
     ],
   });
 
@@ -157,6 +164,7 @@ export async function buildGateway(config: AppConfig, deps: GatewayDeps): Promis
       }
       await stores.memory.close();
       await stores.kv.close();
+      await access.close();
       await stores.close();
     },
   };
