@@ -10,6 +10,7 @@ import { MARK, type CliContext } from './context.js';
 import { registerDoctorCommand } from './doctor-command.js';
 import { registerGatewayCommand } from './gateway-command.js';
 import { registerOnboardCommand } from './onboard-command.js';
+import { registerPairingCommand } from './pairing-command.js';
 import { registerTokenCommand } from './token-command.js';
 import { registerSimulateCommand } from './simulate-command.js';
 
@@ -22,6 +23,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerOnboardCommand,
   registerConfigCommand,
   registerTokenCommand,
+  registerPairingCommand,
   registerDoctorCommand,
   registerSimulateCommand,
 ];

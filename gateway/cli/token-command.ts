@@ -1,7 +1,8 @@
-/** `clawbot token generate`: prints a JWT signed with auth.jwtSecret. */
+/** `clawbot token generate`: prints a JWT signed with auth.jwtSecret; `clawbot token hash`: an API key's keyHash. */
 import type { Command } from 'commander';
 import { systemClock } from '../../core/clock.js';
 import { BotError } from '../../core/errors.js';
+import { hashApiKey } from '../auth/api-keys.js';
 import { generateToken } from '../auth/jwt.js';
 import { loadConfig } from '../config/index.js';
 import type { CliContext } from './context.js';
@@ -11,7 +12,16 @@ interface TokenFlags {
   readonly expiry: number;
   readonly scope: string;
   readonly subject?: string;
+  readonly group?: string[];
   readonly config?: string;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 /** Registers `clawbot token generate --expiry SECONDS --scope SCOPE [--subject S] [--config PATH]`. */
@@ -23,6 +33,11 @@ export function registerTokenCommand(program: Command, ctx: CliContext): void {
     .option('-e, --expiry <seconds>', 'lifetime in seconds', parseSeconds, 3600)
     .option('-s, --scope <scopes>', 'space- or comma-separated: chat, agent, admin', 'chat')
     .option('--subject <subject>', 'the sub claim (who the token is for)')
+    .option(
+      '-g, --group <name>',
+      'add a group under auth.groups to the groups claim (repeatable)',
+      (v: string, p: string[] = []) => [...p, v],
+    )
     .option('-c, --config <path>', 'config file (default: $CLAWBOT_CONFIG or ./config.yaml)')
     .action(async (flags: TokenFlags) => {
       const config = await loadConfig({ path: flags.config, env: ctx.env, cwd: ctx.cwd });
@@ -41,9 +56,18 @@ export function registerTokenCommand(program: Command, ctx: CliContext): void {
           expirySeconds: flags.expiry,
           scope: flags.scope,
           subject: flags.subject,
+          groups: flags.group,
         },
         { clock: systemClock },
       );
       ctx.print(jwt);
+    });
+  token
+    .command('hash')
+    .description('print the keyHash of an API key, for `auth.apiKeys: [{ keyHash: sha256:... }]` in config.yaml')
+    .argument('[key]', 'the API key; omit it (or give -) to read it from stdin, out of the shell history')
+    .action(async (key: string | undefined) => {
+      const value = key === undefined || key === '-' ? await readStdin() : key;
+      ctx.print(hashApiKey(value));
     });
 }
