@@ -13,8 +13,8 @@
  *
  *   npm run bench:inference-runtime      # BENCH_ROUNDS=7 BENCH_ITERATIONS=150 BENCH_REQUESTS=4000 by default
  *
- * Overhead figures are medians of per-step samples (rounds x iterations, the three variants interleaved);
- * throughput figures are medians over rounds. Writes bench/results/inference-runtime.json.
+ * Overhead figures are medians of per-step samples (the three variants alternate in blocks of `iterations` steps,
+ * `rounds` times); throughput figures are medians over rounds (batched and unbatched alternate). Writes bench/results/inference-runtime.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -106,15 +106,24 @@ function makeRows(count: number, tokens: number, buckets: number): Record<string
   }));
 }
 
-/** Times each body once per step, interleaved so machine drift hits all alike; returns per-body samples (ms). */
-async function interleaved(steps: number, bodies: readonly (() => Promise<unknown>)[]): Promise<number[][]> {
+/**
+ * Times the bodies in alternating blocks (A B C, A B C, ...: `rounds` blocks of `iterations` back-to-back steps
+ * each), so machine drift hits all alike while each body runs in its steady state; returns per-step samples (ms).
+ */
+async function alternatingBlocks(
+  rounds: number,
+  iterations: number,
+  bodies: readonly (() => Promise<unknown>)[],
+): Promise<number[][]> {
   const samples = bodies.map(() => [] as number[]);
-  for (let i = 0; i < Math.min(50, steps); i++) for (const body of bodies) await body();
-  for (let i = 0; i < steps; i++) {
+  for (const body of bodies) for (let i = 0; i < Math.min(50, iterations); i++) await body();
+  for (let r = 0; r < rounds; r++) {
     for (const [b, body] of bodies.entries()) {
-      const t0 = performance.now();
-      await body();
-      samples[b]?.push(performance.now() - t0);
+      for (let i = 0; i < iterations; i++) {
+        const t0 = performance.now();
+        await body();
+        samples[b]?.push(performance.now() - t0);
+      }
     }
   }
   return samples;
@@ -172,8 +181,8 @@ export async function runRuntimeBench(options: RuntimeBenchOptions = {}): Promis
       ids: new Tensor('int64', batched.ids.data, batched.ids.dims),
       mask: new Tensor('float32', batched.mask.data, batched.mask.dims),
     };
-    // One sample of each per step, interleaved; medians over rounds x iterations samples resist preemption spikes.
-    const [bareMs = [], oursMs = [], passMs = []] = await interleaved(rounds * iterations, [
+    // Medians over rounds x iterations per-step samples resist preemption spikes on a shared machine.
+    const [bareMs = [], oursMs = [], passMs = []] = await alternatingBlocks(rounds, iterations, [
       () => bare.run(bareFeeds),
       () => Promise.all(group.map((row) => rt.run('bag', row))),
       () => rt.runBatch('bag', batched),

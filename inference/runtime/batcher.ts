@@ -188,16 +188,20 @@ export function createBatcher<P, R>(options: BatcherOptions, deps: BatcherDeps<P
     });
   }
 
-  function schedule(): void {
+  /** Flushes when a batch is full or its oldest request has waited long enough; `now` spares a clock read. */
+  function schedule(now?: number): void {
     if (running) return;
     const oldest = queue[0];
     if (oldest === undefined) {
       notifyDrained();
       return;
     }
-    const rows = queuedRowCount;
-    const waited = clock.now() - oldest.enqueuedAt;
-    if (rows >= maxBatchSize || waited >= maxWaitMs || closedWith !== undefined) flush();
+    if (queuedRowCount >= maxBatchSize || closedWith !== undefined) {
+      flush();
+      return;
+    }
+    const waited = (now ?? clock.now()) - oldest.enqueuedAt;
+    if (waited >= maxWaitMs) flush();
     else if (!waitCheckQueued) {
       // Arm the wait timer only if the batch is still open after the current synchronous burst of submissions:
       // a burst that fills the batch then costs no timer at all.
@@ -308,7 +312,7 @@ export function createBatcher<P, R>(options: BatcherOptions, deps: BatcherDeps<P
       queue.push(item);
       queuedRowCount += item.rows;
       if (deadlineAt !== undefined) armSweep();
-      schedule();
+      schedule(now);
     });
   }
 

@@ -14,7 +14,7 @@ import type { ExecFileFn } from './gpu-memory.js';
 import { createSession, nodeOrt, selectProvider } from './session-factory.js';
 import type { OrtApi } from './session-factory.js';
 import { acquire, autoWarmupFeeds, axisLinks, releaseRef, retire, runSession } from './session-handle.js';
-import type { SessionHandle } from './session-handle.js';
+import type { AxisLink, SessionHandle } from './session-handle.js';
 import { assertTensor, concatRows, cropTo, scratchAllocator, splitRows } from './tensors.js';
 import type { Allocator } from './tensors.js';
 import type { LoadOptions, LoadedModel, OnnxRuntime, RunOptions, RuntimeOptions, Tensorish } from './types.js';
@@ -59,6 +59,18 @@ function requestRows(model: string, inputNames: readonly string[], feeds: Feeds)
   return rows;
 }
 
+/** Crops a request's slice of an output back along the axes that were padded for the batch. */
+function cropLinked(part: Tensorish, request: Feeds, links: readonly AxisLink[]): Tensorish {
+  let dims = part.dims;
+  for (const link of links) {
+    const own = request[link.input]?.dims[link.inputAxis];
+    if (own !== undefined && own < (dims[link.outputAxis] ?? 0)) {
+      dims = dims.map((d, axis) => (axis === link.outputAxis ? own : d));
+    }
+  }
+  return cropTo(part, dims);
+}
+
 /** Computes one coalesced batch on `handle` and splits the outputs back per request. */
 async function computeBatch(
   handle: SessionHandle,
@@ -79,24 +91,16 @@ async function computeBatch(
     feeds[name] = concatRows(parts as Tensorish[], handle.padValues[name] ?? 0, scratch(name));
   }
   const outputs = await runSession(session, feeds);
-  const results: Feeds[] = requests.map(() => ({}));
+  const results: Feeds[] = [];
   for (const name of session.outputNames) {
     const parts = splitRows(outputs[name] as Tensorish, rowCounts);
     const links = handle.links.filter((l) => l.output === name);
     for (let i = 0; i < parts.length; i++) {
       let part = parts[i] as Tensorish;
-      if (links.length > 0) {
-        const request = requests[i] as Feeds;
-        let dims = part.dims;
-        for (const link of links) {
-          const own = request[link.input]?.dims[link.inputAxis];
-          if (own !== undefined && own < (dims[link.outputAxis] ?? 0)) {
-            dims = dims.map((d, axis) => (axis === link.outputAxis ? own : d));
-          }
-        }
-        part = cropTo(part, dims);
-      }
-      (results[i] as Feeds)[name] = part;
+      if (links.length > 0) part = cropLinked(part, requests[i] as Feeds, links);
+      const result = results[i];
+      if (result === undefined) results.push({ [name]: part });
+      else result[name] = part;
     }
   }
   return results;
