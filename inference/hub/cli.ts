@@ -31,18 +31,6 @@ interface PullFlags {
   retries: string;
 }
 
-/** The I/O of a real run. */
-export function processModelsIo(): ModelsCliIo {
-  return {
-    env: process.env,
-    cwd: process.cwd(),
-    interactive: process.stdout.isTTY === true,
-    print: (text) => process.stdout.write(`${text}\n`),
-    printError: (text) => process.stderr.write(`${text}\n`),
-    exitCode: 0,
-  };
-}
-
 function modelsRoot(io: ModelsCliIo, dir: string | undefined): string {
   const root = dir ?? io.env.CLAWBOT_MODELS_DIR ?? 'models';
   return isAbsolute(root) ? root : resolve(io.cwd, root);
@@ -91,12 +79,11 @@ function progressReporter(io: ModelsCliIo): { onProgress: (p: DownloadProgress) 
   };
 }
 
-/** Registers `models pull` and `models list`. `deps.fetch` replaces the global fetch (tests). */
-export function registerModelsCommand(
-  program: Command,
-  io: ModelsCliIo = processModelsIo(),
-  deps: { fetch?: FetchFn } = {},
-): void {
+/**
+ * Registers `models pull` and `models list`. `io` is the gateway's CliContext (or anything shaped like it), so this
+ * fits the gateway's `RegisterCommand`; `deps.fetch` replaces the global fetch (tests).
+ */
+export function registerModelsCommand(program: Command, io: ModelsCliIo, deps: { fetch?: FetchFn } = {}): void {
   const models = program.command('models').description('pretrained models from a Hugging Face compatible hub');
   models
     .command('pull')

@@ -1,5 +1,5 @@
 /** Model downloads from a Hugging Face compatible hub (resume, sha256) and the `clawbot models` commands. */
-export { registerModelsCommand, processModelsIo } from './cli.js';
+export { registerModelsCommand } from './cli.js';
 export type { ModelsCliIo } from './cli.js';
 export { downloadFile, hashFile } from './download.js';
 export type { DownloadProgress, DownloadRequest, DownloadResult, FetchFn } from './download.js';
