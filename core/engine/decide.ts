@@ -1,6 +1,6 @@
 /** The turn decision: which answer to give, or whether to hand off (pure; no I/O, no clock). */
 import { decideHandoff } from '../handoff-policy.js';
-import type { KgResolution, KgQuery } from './follow-up.js';
+import type { KgQuestion, KgResolution } from './kg-question.js';
 import type { FaqEntry, IntentDefinition } from './types.js';
 
 /** Prefix of FAQ pseudo-intents (`faq:ID`). */
@@ -9,6 +9,8 @@ export const FAQ_INTENT_PREFIX = 'faq:';
 export const KG_INTENT_PREFIX = 'kg:';
 /** Intent reported when the customer explicitly asks for a person. */
 export const HUMAN_REQUEST_INTENT = 'human';
+/** Intent reported for product overviews from the graph. */
+export const KG_OVERVIEW_INTENT = 'kg:overview';
 
 /** What a classified intent id stands for in the bot. */
 export type IntentTarget =
@@ -17,14 +19,7 @@ export type IntentTarget =
 export type TurnDecision =
   | { readonly kind: 'intent'; readonly intent: IntentDefinition; readonly confidence: number }
   | { readonly kind: 'faq'; readonly faq: FaqEntry; readonly confidence: number }
-  | { readonly kind: 'kg'; readonly query: KgQuery }
-  /** A product intent won and a product is in focus, but no attribute was asked: describe the product. */
-  | {
-      readonly kind: 'summary';
-      readonly intent: IntentDefinition;
-      readonly entityId: string;
-      readonly confidence: number;
-    }
+  | { readonly kind: 'kg'; readonly question: KgQuestion }
   | {
       readonly kind: 'handoff';
       readonly reason: 'user_request' | 'low_confidence';
@@ -32,73 +27,87 @@ export type TurnDecision =
       readonly confidence: number;
     };
 
-export interface DecisionInput {
-  /** The classifier's best intent and calibrated confidence. */
-  readonly intent: string | undefined;
+/** The best-ranked answer of the message and what it stands for. */
+export interface BestAnswer {
+  readonly id: string;
   readonly confidence: number;
-  /** What `intent` stands for (undefined when unknown to the bot). */
   readonly target: IntentTarget | undefined;
+}
+
+export interface DecisionInput {
+  readonly best: BestAnswer | undefined;
   readonly kg: KgResolution;
   /** The customer asked for a person (core's `asksForHuman`). */
   readonly askedForHuman: boolean;
+  /** The message asks how to do something ("怎么申请保修"): a confident procedure beats a graph fact. */
+  readonly asksHowTo: boolean;
   readonly thresholdFor: (intent: string) => number;
   /**
-   * A follow-up resolved from memory yields to a different intent the classifier is at least this sure of
+   * A follow-up resolved from memory yields to a different answer the ranker is at least this sure of
    * ("how much is shipping?" after a product question is about shipping, not the product).
    */
   readonly followUpYield: number;
 }
 
-function kgDecision(query: KgQuery, thresholdFor: (intent: string) => number): TurnDecision {
-  const intent = `${KG_INTENT_PREFIX}${query.attribute}`;
+/** The intent id a graph answer is reported (and thresholded) under. */
+export function kgIntent(question: KgQuestion): string {
+  return question.kind === 'overview' ? KG_OVERVIEW_INTENT : `${KG_INTENT_PREFIX}${question.attribute}`;
+}
+
+function kgDecision(question: KgQuestion, thresholdFor: (intent: string) => number): TurnDecision {
+  const intent = kgIntent(question);
   const handoff = decideHandoff({
-    confidence: query.confidence,
+    confidence: question.confidence,
     threshold: thresholdFor(intent),
     userAskedForHuman: false,
   });
   return handoff.action === 'answer'
-    ? { kind: 'kg', query }
-    : {
-        kind: 'handoff',
-        reason: handoff.reason === 'user_request' ? 'user_request' : 'low_confidence',
-        intent,
-        confidence: query.confidence,
-      };
+    ? { kind: 'kg', question }
+    : { kind: 'handoff', reason: 'low_confidence', intent, confidence: question.confidence };
+}
+
+function answerDecision(best: BestAnswer, target: IntentTarget): TurnDecision {
+  if (target.kind === 'faq') return { kind: 'faq', faq: target.faq, confidence: best.confidence };
+  if (target.intent.action === 'handoff') {
+    return { kind: 'handoff', reason: 'user_request', intent: target.intent.id, confidence: best.confidence };
+  }
+  return { kind: 'intent', intent: target.intent, confidence: best.confidence };
 }
 
 /**
  * Decides a turn, in order:
  * 1. an explicit request for a person → handoff (`user_request`);
- * 2. an attribute question naming both product and attribute → the graph answer;
- * 3. a confident non-product intent → its answer (a `handoff` intent hands off as `user_request`);
- * 4. a follow-up resolved from memory → the graph answer, unless the classifier leans elsewhere;
- * 5. a confident product intent → a product summary when a product is in focus, else the intent's answer;
+ * 2. a graph question naming its entities and attribute → the graph answer, unless it asks how to do something
+ *    and a procedure (FAQ or intent) is confident;
+ * 3. a confident non-product answer → it (a `handoff` intent hands off as `user_request`);
+ * 4. a graph follow-up resolved from memory, or an overview of a named entity → the graph answer, unless the
+ *    ranker leans elsewhere;
+ * 5. a confident product intent (no entity known) → its answer (the catalogue / a clarifying question);
  * 6. otherwise → handoff (`low_confidence`): never a guess.
  */
 export function decideTurn(input: DecisionInput): TurnDecision {
   if (input.askedForHuman) {
     return { kind: 'handoff', reason: 'user_request', intent: HUMAN_REQUEST_INTENT, confidence: 1 };
   }
-  const { query } = input.kg;
-  if (query?.explicit === true) return kgDecision(query, input.thresholdFor);
-
-  const target = input.target;
-  const confident = input.intent !== undefined && input.confidence >= input.thresholdFor(input.intent);
+  const { best } = input;
+  const question = input.kg.question;
+  const target = best?.target;
+  const confident = best !== undefined && best.confidence >= input.thresholdFor(best.id);
   const isProduct = target?.kind === 'intent' && target.intent.action === 'kg';
-  if (target !== undefined && confident && !isProduct) {
-    if (target.kind === 'faq') return { kind: 'faq', faq: target.faq, confidence: input.confidence };
-    if (target.intent.action === 'handoff') {
-      return { kind: 'handoff', reason: 'user_request', intent: target.intent.id, confidence: input.confidence };
-    }
-    return { kind: 'intent', intent: target.intent, confidence: input.confidence };
+  const procedure = confident && target !== undefined && !isProduct && input.asksHowTo;
+
+  if (question !== undefined && question.kind !== 'overview' && question.explicit && !procedure) {
+    return kgDecision(question, input.thresholdFor);
   }
-  if (query !== undefined && (isProduct || input.confidence < input.followUpYield)) {
-    return kgDecision(query, input.thresholdFor);
+  if (best !== undefined && target !== undefined && confident && !isProduct) return answerDecision(best, target);
+  if (question !== undefined && (isProduct || best === undefined || best.confidence < input.followUpYield)) {
+    return kgDecision(question, input.thresholdFor);
   }
-  if (target?.kind === 'intent' && isProduct && confident) {
-    return input.kg.focus !== undefined
-      ? { kind: 'summary', intent: target.intent, entityId: input.kg.focus, confidence: input.confidence }
-      : { kind: 'intent', intent: target.intent, confidence: input.confidence };
-  }
-  return { kind: 'handoff', reason: 'low_confidence', intent: input.intent, confidence: input.confidence };
+  if (best !== undefined && target !== undefined && confident && isProduct) return answerDecision(best, target);
+  return {
+    kind: 'handoff',
+    reason: 'low_confidence',
+    intent: best?.id,
+    confidence: best?.confidence ?? 0,
+  };
 }

@@ -1,19 +1,30 @@
 import { systemClock, type Clock } from '../clock.js';
 import { asksForHuman } from '../handoff-policy.js';
+import type { Logger } from '../logger.js';
 import type { DialogueEngine, DialogueRequest, DialogueResult } from '../ports/dialogue.js';
-import type { IntentClassifier } from '../ports/inference.js';
-import { conversationContext, META } from './context.js';
-import { decideTurn, FAQ_INTENT_PREFIX, KG_INTENT_PREFIX, type IntentTarget, type TurnDecision } from './decide.js';
-import { resolveKgQuery, type KgResolution } from './follow-up.js';
+import type { IntentClassifier, IntentPrediction } from '../ports/inference.js';
+import { createAnswerMemo } from './answer-memo.js';
+import { conversationContext, trackContext, type ConversationContext } from './context.js';
+import { asksHowTo } from './cues.js';
+import { decideTurn, FAQ_INTENT_PREFIX, type BestAnswer, type IntentTarget } from './decide.js';
 import { createGraphIndex } from './graph.js';
-import { detectLanguage } from './language.js';
-import { renderAttributeAnswer, renderSummary } from './render.js';
-import type { BotDefinition, Language } from './types.js';
+import { resolveKgQuestion } from './kg-question.js';
+import { languageOfText } from './language.js';
+import { normalizeForPhrases } from './phrases.js';
+import { toResult } from './result.js';
+import type { AnswerCache, AnswerRanker, BotDefinition, Language } from './types.js';
+import { botVocabulary } from './vocabulary.js';
 
 export interface DialogueEngineOptions {
   readonly bot: BotDefinition;
   /** Trained on `trainingExamples(bot)` (intents plus `faq:ID` pseudo-intents). */
   readonly classifier: IntentClassifier;
+  /** Fuses the classifier with retrieval into calibrated answer confidences; without it the classifier decides. */
+  readonly ranker?: AnswerRanker;
+  /** Caches whole answers by normalised question plus the memory context they read. */
+  readonly cache?: AnswerCache;
+  /** Prefix of cache keys: change it (e.g. the bot's content hash) to invalidate every cached answer. */
+  readonly cacheNamespace?: string;
   /** Overrides `bot.handoff.threshold` (default 0.8). */
   readonly threshold?: number;
   /** Merged over `bot.handoff.perIntent`; keys are intent ids, `faq:ID` or `kg:ATTRIBUTE`. */
@@ -22,28 +33,24 @@ export interface DialogueEngineOptions {
   readonly clock?: Clock;
   /** Remembered products and attributes older than this are not used for follow-ups (default 10 minutes). */
   readonly followUpMaxAgeMs?: number;
-  /** A memory-based follow-up yields to another intent the classifier is this sure of (default 0.5). */
+  /** A memory-based follow-up yields to another answer the ranker is this sure of (default 0.5). */
   readonly followUpYield?: number;
+  /** Gets one debug line per turn (decision, sources, confidence). */
+  readonly log?: Logger;
 }
 
 const DEFAULT_THRESHOLD = 0.8;
 
-function compactMeta(entries: Record<string, string | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(entries)) if (v !== undefined && v !== '') out[k] = v;
-  return out;
-}
-
 /**
- * The dialogue engine: classifies the message (intents and FAQ pseudo-intents), answers product attribute
- * questions from the knowledge graph (with follow-ups resolved against the memory window), and hands off
- * when the customer asks for a person or confidence is below the threshold. Replies in the customer's language.
+ * The dialogue engine: ranks the bot's answers (intents and FAQ entries: classifier fused with retrieval when a
+ * ranker is given), answers product questions from the knowledge graph (attributes, one hop, comparisons, lists,
+ * overviews; follow-ups resolved against the memory window), and hands off when the customer asks for a person
+ * or confidence is below the threshold. Replies in the customer's language, with sources.
  */
 export function createDialogueEngine(options: DialogueEngineOptions): DialogueEngine {
-  const { bot, classifier } = options;
+  const { bot, classifier, ranker } = options;
   const clock = options.clock ?? systemClock;
-  const graph = createGraphIndex(bot.graph);
-  const attributeKeys = Object.keys(bot.graph.attributes);
+  const graph = createGraphIndex(bot.graph, botVocabulary(bot));
   const threshold = options.threshold ?? bot.handoff.threshold ?? DEFAULT_THRESHOLD;
   const perIntent: Readonly<Record<string, number>> = { ...bot.handoff.perIntent, ...options.perIntentThreshold };
   const thresholdFor = (intent: string): number => perIntent[intent] ?? threshold;
@@ -54,78 +61,58 @@ export function createDialogueEngine(options: DialogueEngineOptions): DialogueEn
     ...bot.intents.map((intent): [string, IntentTarget] => [intent.id, { kind: 'intent', intent }]),
     ...bot.faq.map((faq): [string, IntentTarget] => [`${FAQ_INTENT_PREFIX}${faq.id}`, { kind: 'faq', faq }]),
   ]);
+  const pick = (lang: Language): Language => (bot.languages.includes(lang) ? lang : defaultLang);
 
-  const toResult = (decision: TurnDecision, kg: KgResolution, lang: Language): DialogueResult => {
-    const reply = (text: string): DialogueResult['reply'] => [{ type: 'text', text }];
-    switch (decision.kind) {
-      case 'handoff':
-        return {
-          reply: reply(bot.messages.handoff[lang]),
-          understanding: {
-            intent: decision.intent,
-            confidence: decision.confidence,
-            handoff: true,
-            handoffReason: decision.reason,
-            sources: [],
-          },
-          meta: compactMeta({ [META.intent]: decision.intent, [META.lang]: lang }),
-        };
-      case 'kg': {
-        const { query } = decision;
-        const intent = `${KG_INTENT_PREFIX}${query.attribute}`;
-        return {
-          reply: reply(renderAttributeAnswer(graph, query, lang)),
-          understanding: {
-            intent,
-            confidence: query.confidence,
-            handoff: false,
-            sources: [`kg:${query.valueEntityId}:${query.attribute}`],
-          },
-          meta: compactMeta({
-            [META.intent]: intent,
-            [META.entity]: query.entityId,
-            [META.attribute]: query.attribute,
-            [META.lang]: lang,
-          }),
-        };
-      }
-      case 'summary': {
-        const summary = renderSummary(graph, decision.entityId, attributeKeys, lang);
-        return {
-          reply: reply(summary.text),
-          understanding: {
-            intent: decision.intent.id,
-            confidence: decision.confidence,
-            handoff: false,
-            sources: summary.attributes.map((a) => `kg:${graph.valueOf(decision.entityId, a)?.entityId ?? ''}:${a}`),
-          },
-          meta: compactMeta({ [META.intent]: decision.intent.id, [META.entity]: decision.entityId, [META.lang]: lang }),
-        };
-      }
-      case 'faq': {
-        const intent = `${FAQ_INTENT_PREFIX}${decision.faq.id}`;
-        return {
-          reply: reply(decision.faq.answer[lang]),
-          understanding: { intent, confidence: decision.confidence, handoff: false, sources: [intent] },
-          meta: compactMeta({ [META.intent]: intent, [META.entity]: kg.mentioned, [META.lang]: lang }),
-        };
-      }
-      case 'intent': {
-        const { intent } = decision;
-        const answer = intent.answer?.[lang];
-        return {
-          reply: reply(answer ?? bot.messages.fallback[lang]),
-          understanding: {
-            intent: intent.id,
-            confidence: decision.confidence,
-            handoff: false,
-            sources: answer === undefined ? [] : [`intent:${intent.id}`],
-          },
-          meta: compactMeta({ [META.intent]: intent.id, [META.entity]: kg.mentioned, [META.lang]: lang }),
-        };
-      }
+  const bestAnswer = async (text: string, signal: AbortSignal | undefined): Promise<BestAnswer | undefined> => {
+    const opts = signal === undefined ? {} : { signal };
+    const prediction: IntentPrediction = await classifier.classify(text, opts);
+    if (ranker === undefined) {
+      return prediction.intent === undefined
+        ? undefined
+        : { id: prediction.intent, confidence: prediction.confidence, target: targets.get(prediction.intent) };
     }
+    const top = (await ranker.rank(text, prediction, opts))[0];
+    return top === undefined ? undefined : { id: top.id, confidence: top.confidence, target: targets.get(top.id) };
   };
+
+  /** The answer to a message given the conversation context (deterministic in the context fields it reads). */
+  const answer = async (
+    text: string,
+    locale: string | undefined,
+    context: ConversationContext,
+    signal: AbortSignal | undefined,
+  ): Promise<DialogueResult> => {
+    const lang = pick(
+      languageOfText(text) ??
+        languageOfText('', [locale]) ??
+        context.lang ??
+        defaultLang,
+    );
+    if (text === '') {
+      return {
+        reply: [{ type: 'text', text: bot.messages.unsupported[lang] }],
+        understanding: { intent: undefined, confidence: 0, handoff: false, sources: [] },
+        meta: { lang },
+      };
+    }
+    const askedForHuman = asksForHuman(text);
+    const best = askedForHuman ? undefined : await bestAnswer(text, signal);
+    const kg = askedForHuman ? {} : resolveKgQuestion(text, graph, context);
+    const decision = decideTurn({
+      best,
+      kg,
+      askedForHuman,
+      asksHowTo: asksHowTo(text),
+      thresholdFor,
+      followUpYield,
+    });
+    return toResult({ bot, graph, decision, kg, lang });
+  };
+
+  const memo = createAnswerMemo({
+    ...(options.cache === undefined ? {} : { cache: options.cache }),
+    namespace: options.cacheNamespace ?? 'v0',
+  });
 
   const respond = async (request: DialogueRequest): Promise<DialogueResult> => {
     request.signal?.throwIfAborted();
@@ -134,37 +121,22 @@ export function createDialogueEngine(options: DialogueEngineOptions): DialogueEn
     const now = message.receivedAt > 0 ? message.receivedAt : clock.now();
     const context = conversationContext(history, now, maxAgeMs);
     const text = message.text.trim();
-    const lang = detectLanguage(text, [message.locale, context.lang], bot.languages, defaultLang);
-    if (text === '') {
-      return {
-        reply: [{ type: 'text', text: bot.messages.unsupported[lang] }],
-        understanding: { intent: undefined, confidence: 0, handoff: false, sources: [] },
-        meta: { [META.lang]: lang },
-      };
-    }
-    const askedForHuman = asksForHuman(text);
-    const prediction = askedForHuman
-      ? undefined
-      : await classifier.classify(text, request.signal === undefined ? {} : { signal: request.signal });
-    const kg = resolveKgQuery(text, graph, context);
-    const intent = prediction?.intent;
-    const input = {
-      intent,
-      confidence: prediction?.confidence ?? 0,
-      target: intent === undefined ? undefined : targets.get(intent),
-      kg,
-      askedForHuman,
-      thresholdFor,
-      followUpYield,
-    };
-    const decision = decideTurn(input);
-    const result = toResult(decision, kg, lang);
-    if (decision.kind !== 'handoff' || decision.reason !== 'low_confidence') return result;
-    // The best guess below the threshold: never sent by the bot, offered to an agent as a draft and as evidence.
-    const guess = decideTurn({ ...input, thresholdFor: () => 0 });
-    if (guess.kind === 'handoff') return result;
-    const { reply, understanding } = toResult(guess, kg, lang);
-    return { ...result, draft: { reply, understanding } };
+    const question = `${message.locale ?? ''}\u0001${normalizeForPhrases(text)}`;
+    const result = await memo.get(question, context, async () => {
+      const tracked = trackContext(context);
+      const computed = await answer(text, message.locale, tracked.context, request.signal);
+      return { result: computed, reads: tracked.reads() };
+    });
+    options.log?.debug(
+      {
+        intent: result.understanding.intent,
+        confidence: result.understanding.confidence,
+        handoff: result.understanding.handoff,
+        sources: result.understanding.sources,
+      },
+      'dialogue decision',
+    );
+    return result;
   };
 
   return { respond, ready: () => classifier.ready() };

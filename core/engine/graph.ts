@@ -1,46 +1,101 @@
-/** Lookups over the knowledge graph: entity and attribute linking, variants, values. */
-import { createPhraseMatcher, type PhraseMatch } from './phrases.js';
-import type { AttributeDefinition, AttributeValue, GraphEntity, KnowledgeGraph } from './types.js';
+/** Lookups over the knowledge graph: entity and attribute linking (typo-tolerant), variants, values, one hop. */
+import { chineseNumeralsToDigits } from './numerals.js';
+import { createPhraseMatcher, normalizeForPhrases, type PhraseMatch } from './phrases.js';
+import type { AttributeDefinition, AttributeValue, GraphEntity, GraphRelation, KnowledgeGraph } from './types.js';
 
 /** The predicate that makes an entity a variant (colour, size...) of a product. */
 export const VARIANT_OF = 'variant_of';
 
+/** Link scores of a name found in a message. */
+export const MENTION_SCORES = Object.freeze({
+  exact: 1,
+  /** Per word matched with a typo. */
+  typo: 0.9,
+  /** Multiplier when an unknown model word or number follows the name ("claw phone 15 pro", "爪机16"). */
+  unknownSuffix: 0.5,
+});
+
+/** An entity named in a message. */
+export interface EntityMention {
+  readonly entityId: string;
+  readonly start: number;
+  readonly length: number;
+  /** 1 for an exact name, lower for typos or an unknown model suffix. */
+  readonly score: number;
+}
+
+/** An attribute asked for in a message. */
+export interface AttributeMention {
+  readonly key: string;
+  readonly start: number;
+  readonly length: number;
+  readonly score: number;
+}
+
+/** Where a value was found: on the entity, its product, or one relation away. */
+export interface FoundValue {
+  readonly entityId: string;
+  readonly value: AttributeValue;
+  /** The relation followed to reach `entityId` (one hop), when the value is not the entity's own. */
+  readonly via?: GraphRelation;
+}
+
 export interface GraphIndex {
   entity(id: string): GraphEntity | undefined;
   attribute(key: string): AttributeDefinition | undefined;
-  /** The longest entity name or alias in the text; variants are only found by their full names. */
-  linkEntity(text: string): PhraseMatch<string> | undefined;
+  readonly attributeKeys: readonly string[];
+  /** Non-overlapping entity names and aliases in the text (longest first, typo-tolerant), in text order. */
+  linkEntities(text: string): EntityMention[];
+  /** The best entity mention (longest, then highest score). */
+  linkEntity(text: string): EntityMention | undefined;
+  /** Attributes whose label or synonym occurs in the text, non-overlapping, in text order. */
+  linkAttributes(text: string): AttributeMention[];
   /** The attribute whose label or synonym occurs in the text (longest match). */
-  linkAttribute(text: string): PhraseMatch<string> | undefined;
+  linkAttribute(text: string): AttributeMention | undefined;
   /** A variant of `productId` named in the text by its name or alias (e.g. 黑色, black). */
   linkVariant(text: string, productId: string): PhraseMatch<string> | undefined;
   /** The product a variant belongs to, or the entity itself. */
   productOf(id: string): string;
+  variantsOf(productId: string): readonly GraphEntity[];
   /** An attribute value of an entity, falling back to its product's; with the entity that holds it. */
-  valueOf(id: string, key: string): { readonly entityId: string; readonly value: AttributeValue } | undefined;
+  valueOf(id: string, key: string): FoundValue | undefined;
+  /** {@link valueOf}, else the value on an entity one relation away (product → its warranty policy). */
+  findValue(id: string, key: string): FoundValue | undefined;
+  /** Relations (other than `variant_of`) with `id` (or its product) as subject. */
+  relationsOf(id: string): readonly GraphRelation[];
 }
 
-/** Indexes a knowledge graph (names, aliases, synonyms compiled once). */
-export function createGraphIndex(graph: KnowledgeGraph): GraphIndex {
+const WORD_AFTER = /^\s*([a-z0-9]+|\p{Script=Han})/u;
+
+/** Indexes a knowledge graph (names, aliases, synonyms compiled once). `knownWords`: words the bot uses anywhere. */
+export function createGraphIndex(graph: KnowledgeGraph, knownWords: ReadonlySet<string> = new Set()): GraphIndex {
   const entities = new Map(graph.entities.map((e) => [e.id, e]));
   const parent = new Map<string, string>();
   const variants = new Map<string, GraphEntity[]>();
-  for (const [subject, predicate, object] of graph.relations) {
+  const outgoing = new Map<string, GraphRelation[]>();
+  for (const relation of graph.relations) {
+    const [subject, predicate, object] = relation;
     const child = entities.get(subject);
-    if (predicate !== VARIANT_OF || child === undefined || !entities.has(object)) continue;
-    parent.set(subject, object);
-    variants.set(object, [...(variants.get(object) ?? []), child]);
+    if (predicate === VARIANT_OF && child !== undefined && entities.has(object)) {
+      parent.set(subject, object);
+      variants.set(object, [...(variants.get(object) ?? []), child]);
+    } else if (predicate !== VARIANT_OF) {
+      outgoing.set(subject, [...(outgoing.get(subject) ?? []), relation]);
+    }
   }
   const names = (e: GraphEntity): string[] => [...new Set([e.name.zh, e.name.en])];
+  const entityNorm = (t: string): string => chineseNumeralsToDigits(t);
   const entityMatcher = createPhraseMatcher(
     graph.entities.flatMap((e) =>
       [...names(e), ...(parent.has(e.id) ? [] : e.aliases)].map((phrase) => ({ phrase, value: e.id })),
     ),
+    { normalize: entityNorm, typos: true },
   );
   const attributeMatcher = createPhraseMatcher(
     Object.entries(graph.attributes).flatMap(([key, a]) =>
       [a.label.zh, a.label.en, ...a.synonyms].map((phrase) => ({ phrase, value: key })),
     ),
+    { typos: true },
   );
   const variantMatchers = new Map(
     [...variants].map(([product, list]) => [
@@ -49,19 +104,60 @@ export function createGraphIndex(graph: KnowledgeGraph): GraphIndex {
     ]),
   );
   const productOf = (id: string): string => parent.get(id) ?? id;
+  const typoScore = (typos: number): number => MENTION_SCORES.exact * MENTION_SCORES.typo ** typos;
+
+  const linkEntities = (text: string): EntityMention[] => {
+    const normalized = entityNorm(normalizeForPhrases(text));
+    return entityMatcher.mentions(text).map((m) => {
+      let score = typoScore(m.typos);
+      const next = WORD_AFTER.exec(normalized.slice(m.start + m.length))?.[1];
+      const glued = /^[a-z0-9]/.test(normalized.slice(m.start + m.length));
+      if (next !== undefined && /^[a-z0-9]+$/.test(next) && !glued) {
+        if (/^\d/.test(next) || !knownWords.has(next)) score *= MENTION_SCORES.unknownSuffix;
+      } else if (next !== undefined && /^\d/.test(next)) score *= MENTION_SCORES.unknownSuffix;
+      return { entityId: m.value, start: m.start, length: m.length, score };
+    });
+  };
+  const linkAttributes = (text: string): AttributeMention[] =>
+    attributeMatcher
+      .mentions(text)
+      .map((m) => ({ key: m.value, start: m.start, length: m.length, score: typoScore(m.typos) }));
+  const valueOf = (id: string, key: string): FoundValue | undefined => {
+    const seen = new Set<string>();
+    for (let cur: string | undefined = id; cur !== undefined && !seen.has(cur); cur = parent.get(cur)) {
+      seen.add(cur);
+      const value = entities.get(cur)?.attributes[key];
+      if (value !== undefined) return { entityId: cur, value };
+    }
+    return undefined;
+  };
+  const relationsOf = (id: string): readonly GraphRelation[] => [
+    ...(outgoing.get(id) ?? []),
+    ...(parent.has(id) ? (outgoing.get(productOf(id)) ?? []) : []),
+  ];
   return {
     entity: (id) => entities.get(id),
     attribute: (key) => graph.attributes[key],
-    linkEntity: (text) => entityMatcher.longest(text),
-    linkAttribute: (text) => attributeMatcher.longest(text),
+    attributeKeys: Object.keys(graph.attributes),
+    linkEntities,
+    linkEntity: (text) =>
+      [...linkEntities(text)].sort((a, b) => b.length - a.length || b.score - a.score || a.start - b.start)[0],
+    linkAttributes,
+    linkAttribute: (text) => {
+      const m = attributeMatcher.longest(text);
+      return m === undefined ? undefined : { key: m.value, start: m.start, length: m.length, score: typoScore(m.typos) };
+    },
     linkVariant: (text, productId) => variantMatchers.get(productOf(productId))?.longest(text),
     productOf,
-    valueOf: (id, key) => {
-      const seen = new Set<string>();
-      for (let cur: string | undefined = id; cur !== undefined && !seen.has(cur); cur = parent.get(cur)) {
-        seen.add(cur);
-        const value = entities.get(cur)?.attributes[key];
-        if (value !== undefined) return { entityId: cur, value };
+    variantsOf: (productId) => variants.get(productId) ?? [],
+    valueOf,
+    relationsOf,
+    findValue: (id, key) => {
+      const own = valueOf(id, key);
+      if (own !== undefined) return own;
+      for (const relation of relationsOf(id)) {
+        const value = entities.get(relation[2])?.attributes[key];
+        if (value !== undefined) return { entityId: relation[2], value, via: relation };
       }
       return undefined;
     },

@@ -108,3 +108,31 @@ export interface TrainingExample {
   readonly text: string;
   readonly intent: string;
 }
+
+/** One answer (an intent or FAQ entry, by classifier id: `INTENT` or `faq:ID`) scored for a message. */
+export interface RankedAnswer {
+  readonly id: string;
+  /** Calibrated probability in [0, 1] that this answer is right. */
+  readonly confidence: number;
+  /** What the score was made of (retrieval and classifier features), for logs. */
+  readonly evidence?: Readonly<Record<string, number>>;
+}
+
+/**
+ * Ranks the bot's answers for a message, fusing the intent classifier's prediction with retrieval evidence
+ * (knowledge/retrieval's hybrid ranker). Without one, the engine uses the classifier's ranking as it is.
+ */
+export interface AnswerRanker {
+  readonly name: string;
+  rank(
+    text: string,
+    prediction: import('../ports/inference.js').IntentPrediction | undefined,
+    options?: { signal?: AbortSignal },
+  ): Promise<RankedAnswer[]>;
+}
+
+/** A string cache for whole answers (in-process LRU or Redis; see knowledge/cache). */
+export interface AnswerCache {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string): Promise<void>;
+}

@@ -1,0 +1,72 @@
+/** Words that shape a question (pure): comparisons, "the other one", procedures, product overviews. */
+
+/** Asks to choose between several things. */
+const COMPARE =
+  /(哪个|哪一个|哪款|哪一款|哪种|比较|对比|相比|还是|\bvs\.?\b|\bversus\b|\bcompare\b|\bcompared\b|\bwhich\b|\bthan\b|\bor\b)/i;
+
+/** Comparative words meaning "the lower one wins" / "the higher one wins". */
+const LOWER =
+  /(便宜|实惠|划算|省钱|更轻|轻|更少|少|更小|短|\bcheaper\b|\bcheapest\b|\bless expensive\b|\blighter\b|\bsmaller\b|\bshorter\b|\bfewer\b|\blower\b|\bless\b)/i;
+const HIGHER =
+  /(贵|更重|重|更多|多|更大|大|更长|长|久|\bmore expensive\b|\bpricier\b|\bdearer\b|\bheavier\b|\bbigger\b|\blarger\b|\blonger\b|\bmore\b|\bhigher\b|\bmost\b)/i;
+
+/** The kind of attribute a comparative word implies when no attribute is named. */
+const IMPLIED: readonly { readonly re: RegExp; readonly hint: RegExp }[] = [
+  {
+    re: /(便宜|贵|实惠|划算|\bcheap(er|est)?\b|\bexpensive\b|\bpricier\b|\bdearer\b)/i,
+    hint: /^(price|cost|fee|价格|售价|资费|月费|多少钱)/i,
+  },
+  { re: /(轻|重|\blighter\b|\bheavier\b)/i, hint: /^(weight|重量)/i },
+];
+
+/** "The other one". */
+const OTHER = /(另一个|另外一个|另一款|另外那个|另外那款|\bthe other\b|\bother one\b)/i;
+
+/** How-to questions, answered by procedures (FAQ) rather than facts. */
+const PROCEDURE = /(怎么|怎样|如何|流程|申请|办理|\bhow (do|can|to|should)\b|\bprocess\b|\bsteps?\b)/i;
+
+/** Asking for an overview of a thing. */
+const OVERVIEW = /(介绍|怎么样|如何|详情|参数|信息|\btell me about\b|\bwhat about\b|\binfo\b|\bdetails?\b|\bspecs?\b)/i;
+
+export type Direction = 'lower' | 'higher';
+
+/** Whether the text asks to compare or choose. */
+export function asksToCompare(text: string): boolean {
+  return COMPARE.test(text);
+}
+
+/** Which end wins in a comparison, if the text says (lower wins for "cheaper", higher for "longer"). */
+export function comparisonDirection(text: string): Direction | undefined {
+  const lower = LOWER.exec(text);
+  const higher = HIGHER.exec(text);
+  // "more expensive" contains "more": the longest cue decides.
+  if (lower !== null && higher !== null) return lower[0].length >= higher[0].length ? 'lower' : 'higher';
+  if (lower !== null) return 'lower';
+  if (higher !== null) return 'higher';
+  return undefined;
+}
+
+/** The attribute a comparative word implies (便宜 → the price attribute), among `keys` with their labels. */
+export function impliedAttribute(
+  text: string,
+  attributes: readonly { key: string; words: readonly string[] }[],
+): string | undefined {
+  for (const { re, hint } of IMPLIED) {
+    if (!re.test(text)) continue;
+    const found = attributes.find((a) => hint.test(a.key) || a.words.some((w) => hint.test(w)));
+    if (found !== undefined) return found.key;
+  }
+  return undefined;
+}
+
+export function asksForOther(text: string): boolean {
+  return OTHER.test(text);
+}
+
+export function asksHowTo(text: string): boolean {
+  return PROCEDURE.test(text);
+}
+
+export function asksOverview(text: string): boolean {
+  return OVERVIEW.test(text);
+}

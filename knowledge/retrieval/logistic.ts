@@ -1,0 +1,92 @@
+/** Weighted, L2-regularised logistic regression by damped Newton steps (pure, deterministic). */
+import { sigmoid, solveLinear } from '../../inference/lexical/calibration.js';
+
+/** One observation: features (without the bias), whether it was right, and its weight. */
+export interface LogisticSample {
+  readonly x: readonly number[];
+  readonly y: boolean;
+  readonly weight?: number;
+}
+
+/** `p = σ(bias + Σ weights·x)`. */
+export interface LogisticModel {
+  readonly bias: number;
+  readonly weights: readonly number[];
+}
+
+/** Applies a model. */
+export function predictLogistic(model: LogisticModel, x: readonly number[]): number {
+  let z = model.bias;
+  for (let i = 0; i < model.weights.length; i++) z += (model.weights[i] ?? 0) * (x[i] ?? 0);
+  return sigmoid(z);
+}
+
+function loss(w: readonly number[], samples: readonly LogisticSample[], l2: number): number {
+  let total = 0;
+  for (let i = 1; i < w.length; i++) total += 0.5 * l2 * (w[i] ?? 0) ** 2;
+  for (const s of samples) {
+    let z = w[0] ?? 0;
+    for (let i = 0; i < s.x.length; i++) z += (w[i + 1] ?? 0) * (s.x[i] ?? 0);
+    total += (s.weight ?? 1) * ((z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z))) - (s.y ? z : 0));
+  }
+  return total;
+}
+
+/**
+ * Fits a logistic model. Returns undefined when the samples cannot support a fit (fewer than 10, or one class only).
+ * Same samples in the same order always give the same model.
+ */
+export function fitLogistic(
+  samples: readonly LogisticSample[],
+  options: { l2?: number; iterations?: number } = {},
+): LogisticModel | undefined {
+  const positives = samples.filter((s) => s.y).length;
+  if (samples.length < 10 || positives === 0 || positives === samples.length) return undefined;
+  const l2 = options.l2 ?? 1;
+  const iterations = options.iterations ?? 60;
+  const n = (samples[0]?.x.length ?? 0) + 1;
+  let w = new Array<number>(n).fill(0);
+  let current = loss(w, samples, l2);
+  const x = new Array<number>(n).fill(0);
+  for (let it = 0; it < iterations; it++) {
+    const grad = w.map((v, i) => (i === 0 ? 0 : l2 * v));
+    const hess = Array.from({ length: n }, (_, i) =>
+      Array.from({ length: n }, (_, j) => (i !== j ? 0 : i === 0 ? 1e-9 : l2)),
+    );
+    for (const s of samples) {
+      x[0] = 1;
+      for (let i = 1; i < n; i++) x[i] = s.x[i - 1] ?? 0;
+      let z = 0;
+      for (let i = 0; i < n; i++) z += (w[i] ?? 0) * (x[i] ?? 0);
+      const p = sigmoid(z);
+      const weight = s.weight ?? 1;
+      const err = weight * (p - (s.y ? 1 : 0));
+      const h = weight * Math.max(p * (1 - p), 1e-9);
+      for (let i = 0; i < n; i++) {
+        const xi = x[i] ?? 0;
+        if (xi === 0) continue;
+        grad[i] = (grad[i] ?? 0) + err * xi;
+        const row = hess[i];
+        if (row === undefined) continue;
+        for (let j = 0; j < n; j++) row[j] = (row[j] ?? 0) + h * xi * (x[j] ?? 0);
+      }
+    }
+    const step = solveLinear(hess, grad);
+    if (step === undefined) break;
+    let scale = 1;
+    let next = w;
+    let nextLoss = Infinity;
+    for (let k = 0; k < 30; k++, scale /= 2) {
+      next = w.map((v, i) => v - scale * (step[i] ?? 0));
+      nextLoss = loss(next, samples, l2);
+      if (nextLoss <= current) break;
+    }
+    if (!(nextLoss <= current)) break;
+    const done = current - nextLoss < 1e-9;
+    w = next;
+    current = nextLoss;
+    if (done) break;
+  }
+  if (!w.every(Number.isFinite)) return undefined;
+  return Object.freeze({ bias: w[0] ?? 0, weights: Object.freeze(w.slice(1)) });
+}
