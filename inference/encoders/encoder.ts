@@ -29,6 +29,11 @@ export interface PretrainedEncoderOptions {
   sha256?: string;
   /** Prepended to every text (e.g. `query: ` for e5 models). */
   prefix?: string;
+  /**
+   * Texts of one `embed` call in the runtime's queue at once (default 32): enough to fill batches, few enough to stay
+   * under the runtime's maxConcurrentRequests when thousands of texts are embedded (e.g. indexing a knowledge base).
+   */
+  maxInFlight?: number;
 }
 
 export interface PretrainedEncoder extends Embedder {
@@ -92,6 +97,7 @@ export async function createPretrainedEncoder(
   const pooling = options.pooling ?? folder.pooling ?? 'mean';
   const normalize = options.normalize ?? true;
   const prefix = options.prefix ?? '';
+  const maxInFlight = Math.max(1, options.maxInFlight ?? 32);
   const modelName = `encoder:${name}`;
   // onnxruntime warms up with zero inputs at load; the dimension probe below is the realistic warm-up.
   const model = await deps.runtime.load(modelName, folder.modelPath);
@@ -146,6 +152,17 @@ export async function createPretrainedEncoder(
     maxLength: tokenizer.maxLength,
     model,
     tokenizer,
-    embed: (texts, embedOptions = {}) => Promise.all(texts.map((t) => embedOne(t, embedOptions.signal))),
+    embed: async (texts, embedOptions = {}) => {
+      const out = new Array<Float32Array>(texts.length);
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (next < texts.length) {
+          const i = next++;
+          out[i] = await embedOne(texts[i] as string, embedOptions.signal);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(maxInFlight, texts.length) }, worker));
+      return out;
+    },
   };
 }

@@ -78,6 +78,22 @@ describe('inference/encoders pretrained encoder (tiny generated BERT)', () => {
     for (const [i, text] of texts.entries()) assertVectorsClose(together[i], (await enc.embed([text]))[0], text);
   });
 
+  it('embeds more texts than the runtime queue holds without overloading it', async () => {
+    const small = await createOnnxRuntime(
+      { device: 'cpu', maxBatchSize: 8, maxWaitMs: 1, maxConcurrentRequests: 64 },
+      { log: silentLogger },
+    );
+    try {
+      const enc = await createPretrainedEncoder({ dir: folder(), name: 'bulk' }, { runtime: small, log: silentLogger });
+      const texts = Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? 'hello world' : '我想退货'));
+      const vectors = await enc.embed(texts);
+      assert.equal(vectors.length, 200);
+      assertVectorsClose(vectors[198], vectors[0], 'same text, same vector');
+    } finally {
+      await small.close();
+    }
+  });
+
   it('uses CLS pooling from 1_Pooling/config.json, and an explicit option over it', async () => {
     const dir = folder({ pooling: 'cls' });
     const cls = await createPretrainedEncoder({ dir, name: 'cls' }, { runtime, log: silentLogger });
