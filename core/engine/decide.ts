@@ -77,8 +77,8 @@ function answerDecision(best: BestAnswer, target: IntentTarget): TurnDecision {
 /**
  * Decides a turn, in order:
  * 1. an explicit request for a person → handoff (`user_request`);
- * 2. a graph question naming its entities and attribute → the graph answer, unless it asks how to do something
- *    and a procedure (FAQ or intent) is confident;
+ * 2. a graph question naming its entities and attribute, or an elliptical follow-up ("那黑色的呢?") → the graph
+ *    answer, unless it asks how to do something and a procedure (FAQ or intent) is confident;
  * 3. a confident non-product answer → it (a `handoff` intent hands off as `user_request`);
  * 4. a graph follow-up resolved from memory, or an overview of a named entity → the graph answer, unless the
  *    ranker leans elsewhere;
@@ -96,7 +96,7 @@ export function decideTurn(input: DecisionInput): TurnDecision {
   const isProduct = target?.kind === 'intent' && target.intent.action === 'kg';
   const procedure = confident && target !== undefined && !isProduct && input.asksHowTo;
 
-  if (question !== undefined && question.kind !== 'overview' && question.explicit && !procedure) {
+  if (question !== undefined && question.kind !== 'overview' && (question.explicit || question.elliptical) && !procedure) {
     return kgDecision(question, input.thresholdFor);
   }
   if (best !== undefined && target !== undefined && confident && !isProduct) return answerDecision(best, target);

@@ -48,9 +48,12 @@ export interface GraphIndex {
   linkEntities(text: string): EntityMention[];
   /** The best entity mention (longest, then highest score). */
   linkEntity(text: string): EntityMention | undefined;
-  /** Attributes whose label or synonym occurs in the text, non-overlapping, in text order. */
+  /** Attributes whose label or synonym occurs in the text outside entity names, non-overlapping, in text order. */
   linkAttributes(text: string): AttributeMention[];
-  /** The attribute whose label or synonym occurs in the text (longest match). */
+  /**
+   * The attribute asked for: of several, the ones not named by a question phrase ("how much", "多少") win
+   * ("how much data" asks for data), then the longest, then the last.
+   */
   linkAttribute(text: string): AttributeMention | undefined;
   /** A variant of `productId` named in the text by its name or alias (e.g. 黑色, black). */
   linkVariant(text: string, productId: string): PhraseMatch<string> | undefined;
@@ -61,11 +64,19 @@ export interface GraphIndex {
   valueOf(id: string, key: string): FoundValue | undefined;
   /** {@link valueOf}, else the value on an entity one relation away (product → its warranty policy). */
   findValue(id: string, key: string): FoundValue | undefined;
+  /** The normalised text with every entity, variant and attribute mention blanked out. */
+  residue(text: string): string;
   /** Relations (other than `variant_of`) with `id` (or its product) as subject. */
   relationsOf(id: string): readonly GraphRelation[];
 }
 
 const WORD_AFTER = /^\s*([a-z0-9]+|\p{Script=Han})/u;
+
+/** Words that make a different model of a named product ("claw phone 15 pro", "爪机15 max"). */
+const MODEL_SUFFIX = /^(\d+[a-z]*|pro|max|plus|mini|ultra|lite|se|air|neo|note|fold|flip|xl|xs|ii|iii|iv|gen\d*)$/;
+
+/** Attribute phrases that are question words rather than names of the attribute. */
+const QUESTION_PHRASE = /(how|what|which|多少|几|多久|多大|多重|哪些|什么|怎么样)/i;
 
 /** Indexes a knowledge graph (names, aliases, synonyms compiled once). `knownWords`: words the bot uses anywhere. */
 export function createGraphIndex(graph: KnowledgeGraph, knownWords: ReadonlySet<string> = new Set()): GraphIndex {
@@ -111,17 +122,33 @@ export function createGraphIndex(graph: KnowledgeGraph, knownWords: ReadonlySet<
     return entityMatcher.mentions(text).map((m) => {
       let score = typoScore(m.typos);
       const next = WORD_AFTER.exec(normalized.slice(m.start + m.length))?.[1];
-      const glued = /^[a-z0-9]/.test(normalized.slice(m.start + m.length));
-      if (next !== undefined && /^[a-z0-9]+$/.test(next) && !glued) {
-        if (/^\d/.test(next) || !knownWords.has(next)) score *= MENTION_SCORES.unknownSuffix;
-      } else if (next !== undefined && /^\d/.test(next)) score *= MENTION_SCORES.unknownSuffix;
+      if (next !== undefined && MODEL_SUFFIX.test(next) && (/^\d/.test(next) || !knownWords.has(next))) {
+        score *= MENTION_SCORES.unknownSuffix;
+      }
       return { entityId: m.value, start: m.start, length: m.length, score };
     });
   };
-  const linkAttributes = (text: string): AttributeMention[] =>
-    attributeMatcher
-      .mentions(text)
-      .map((m) => ({ key: m.value, start: m.start, length: m.length, score: typoScore(m.typos) }));
+  const linkAttributes = (text: string): (AttributeMention & { question: boolean })[] => {
+    // Attribute words inside an entity's name ("流量" in "流量加油包") are part of the name.
+    let masked = entityNorm(normalizeForPhrases(text));
+    for (const m of entityMatcher.mentions(text)) {
+      masked = `${masked.slice(0, m.start)}${' '.repeat(m.length)}${masked.slice(m.start + m.length)}`;
+    }
+    return attributeMatcher.mentions(masked).map((m) => ({
+      key: m.value,
+      start: m.start,
+      length: m.length,
+      score: typoScore(m.typos),
+      question: QUESTION_PHRASE.test(m.phrase),
+    }));
+  };
+  const linkAttribute = (text: string): AttributeMention | undefined => {
+    const all = linkAttributes(text);
+    const named = all.filter((m) => !m.question);
+    const pool = named.length > 0 ? named : all;
+    const best = [...pool].sort((a, b) => b.length - a.length || b.start - a.start)[0];
+    return best === undefined ? undefined : { key: best.key, start: best.start, length: best.length, score: best.score };
+  };
   const valueOf = (id: string, key: string): FoundValue | undefined => {
     const seen = new Set<string>();
     for (let cur: string | undefined = id; cur !== undefined && !seen.has(cur); cur = parent.get(cur)) {
@@ -142,16 +169,23 @@ export function createGraphIndex(graph: KnowledgeGraph, knownWords: ReadonlySet<
     linkEntities,
     linkEntity: (text) =>
       [...linkEntities(text)].sort((a, b) => b.length - a.length || b.score - a.score || a.start - b.start)[0],
-    linkAttributes,
-    linkAttribute: (text) => {
-      const m = attributeMatcher.longest(text);
-      return m === undefined ? undefined : { key: m.value, start: m.start, length: m.length, score: typoScore(m.typos) };
-    },
+    linkAttributes: (text) => linkAttributes(text).map(({ key, start, length, score }) => ({ key, start, length, score })),
+    linkAttribute,
     linkVariant: (text, productId) => variantMatchers.get(productOf(productId))?.longest(text),
     productOf,
     variantsOf: (productId) => variants.get(productId) ?? [],
     valueOf,
     relationsOf,
+    residue: (text) => {
+      let masked = entityNorm(normalizeForPhrases(text));
+      const blank = (start: number, length: number): void => {
+        masked = `${masked.slice(0, start)}${' '.repeat(length)}${masked.slice(start + length)}`;
+      };
+      for (const m of entityMatcher.mentions(text)) blank(m.start, m.length);
+      for (const matcher of variantMatchers.values()) for (const m of matcher.mentions(masked)) blank(m.start, m.length);
+      for (const m of attributeMatcher.mentions(masked)) blank(m.start, m.length);
+      return masked;
+    },
     findValue: (id, key) => {
       const own = valueOf(id, key);
       if (own !== undefined) return own;

@@ -3,7 +3,14 @@
  * including follow-ups that lean on the memory window ("那黑色的呢?", "how much is it?", "and the other one?").
  */
 import type { ConversationContext, Remembered } from './context.js';
-import { asksForOther, asksToCompare, comparisonDirection, impliedAttribute, type Direction } from './cues.js';
+import {
+  asksForOther,
+  asksToCompare,
+  comparisonDirection,
+  impliedAttribute,
+  onlyFiller,
+  type Direction,
+} from './cues.js';
 import type { FoundValue, GraphIndex } from './graph.js';
 
 /** Link scores of entities and attributes that come from memory rather than the message. */
@@ -24,6 +31,11 @@ interface Linked {
   readonly confidence: number;
   /** Every entity and the attribute are named in this message (no memory needed). */
   readonly explicit: boolean;
+  /**
+   * The message is nothing but the names it links and follow-up filler ("那黑色的呢?", "how much is it?"):
+   * a follow-up for sure, which outranks other answers.
+   */
+  readonly elliptical: boolean;
 }
 
 /** An attribute of one entity. */
@@ -112,7 +124,8 @@ function resolveComparison(
     entityScore,
     attributeScore,
     confidence: fuse(entityScore, attributeScore),
-    explicit: named.length >= 2 && linked !== undefined,
+    explicit: named.length >= 2 && (linked !== undefined || context.attribute === undefined || attributeScore >= 0.98),
+    elliptical: false,
   };
 }
 
@@ -198,6 +211,7 @@ export function resolveKgQuestion(text: string, graph: GraphIndex, context: Conv
       attributeScore,
       confidence: fuse(entityScore, attributeScore),
       explicit: best !== undefined && linked !== undefined,
+      elliptical: onlyFiller(graph.residue(text)),
     },
   };
 }
