@@ -58,6 +58,10 @@ async function head(
   let sha: string | undefined;
   for (let hop = 0; hop < 5; hop++) {
     const res = await fetchFn(current, { method: 'HEAD', headers, redirect: 'manual', ...(signal ? { signal } : {}) });
+    if (res.status === 405 || res.status === 501) {
+      // A mirror without HEAD: download anyway (no size or hash from headers; a pinned sha256 still applies).
+      return { status: 200, url: current, size, sha256: sha };
+    }
     sha ??= sha256FromEtag(res.headers.get('x-linked-etag')) ?? sha256FromEtag(res.headers.get('etag'));
     const linkedSize = res.headers.get('x-linked-size') ?? undefined;
     if (linkedSize !== undefined) size ??= Number(linkedSize);

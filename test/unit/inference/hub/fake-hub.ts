@@ -25,7 +25,7 @@ export interface FakeHub {
   requests: HubRequest[];
   /** Repository files by `${id}/${file}`. */
   files: Map<string, HubFile>;
-  faults: { dropAfterBytes?: number; ignoreRange?: boolean; corrupt?: boolean; prefix?: string };
+  faults: { dropAfterBytes?: number; ignoreRange?: boolean; corrupt?: boolean; prefix?: string; noHead?: boolean };
   close(): Promise<void>;
 }
 
@@ -58,6 +58,7 @@ export async function startFakeHub(): Promise<FakeHub> {
       range: req.headers.range,
       authorization: req.headers.authorization,
     });
+    if (faults.noHead === true && req.method === 'HEAD') return send(res, req, 405, {});
     let path = decodeURIComponent(url.pathname);
     const prefix = faults.prefix ?? '';
     if (!path.startsWith(`${prefix}/`)) return send(res, req, 404, {});

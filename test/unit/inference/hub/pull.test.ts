@@ -119,6 +119,19 @@ describe('inference/hub pullModel (loopback fake hub)', () => {
     assert.equal(ok.files[0]?.verified, 'pinned');
   });
 
+  it('works with a mirror that refuses HEAD (pinned hash still checked)', async () => {
+    hub.faults.noHead = true;
+    const result = await pullModel({
+      id: ID,
+      endpoint: hub.endpoint,
+      dir,
+      files: ['onnx/model.onnx'],
+      sha256: { 'onnx/model.onnx': sha256(weights) },
+    });
+    assert.deepEqual(readFileSync(join(dir, 'onnx', 'model.onnx')), Buffer.from(weights));
+    assert.equal(result.files[0]?.verified, 'pinned');
+  });
+
   it('skips files already present and intact (HEAD only)', async () => {
     await pullModel({ id: ID, endpoint: hub.endpoint, dir, files: ['onnx/model.onnx'] });
     hub.requests.length = 0;
