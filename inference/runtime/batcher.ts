@@ -3,71 +3,12 @@
  * to `maxBatchSize` rows, or whatever is queued once the oldest has waited `maxWaitMs`. One batch computes at a time.
  * Expired (deadline) and aborted submissions leave the queue without being computed.
  */
-import type { Clock } from '../../core/clock.js';
 import { BotError } from '../../core/errors.js';
+import type { Batcher, BatcherDeps, BatcherOptions, BatcherStats, SubmitOptions } from './batcher-types.js';
 
-/** A shared bound on requests queued or computing (across every batcher that shares it). */
-export interface Admission {
-  tryAcquire(): boolean;
-  release(): void;
-  inUse(): number;
-}
-
-/** An admission counter allowing at most `limit` requests at once. */
-export function createAdmission(limit: number): Admission {
-  let used = 0;
-  return {
-    tryAcquire: () => {
-      if (used >= limit) return false;
-      used++;
-      return true;
-    },
-    release: () => {
-      used = Math.max(0, used - 1);
-    },
-    inUse: () => used,
-  };
-}
-
-export interface BatcherOptions {
-  maxBatchSize: number;
-  maxWaitMs: number;
-  /** Used in error messages. */
-  name: string;
-}
-
-export interface BatcherDeps<P, R> {
-  clock: Clock;
-  admission: Admission;
-  /** Computes one batch; must answer one result per payload, in order. `rows` are the payloads' row counts. */
-  execute(payloads: readonly P[], rows: readonly number[]): Promise<readonly R[]>;
-}
-
-export interface SubmitOptions {
-  /** Rows this payload adds to a batch (default 1). */
-  rows?: number;
-  /** Epoch ms after which the payload is dropped instead of computed. */
-  deadlineAt?: number;
-  signal?: AbortSignal;
-}
-
-export interface BatcherStats {
-  queued: number;
-  computing: number;
-  batches: number;
-  rows: number;
-  expired: number;
-  aborted: number;
-}
-
-export interface Batcher<P, R> {
-  submit(payload: P, options?: SubmitOptions): Promise<R>;
-  stats(): BatcherStats;
-  /** Resolves once nothing is queued or computing. */
-  drain(): Promise<void>;
-  /** Refuses new submissions with `error`; queued ones still compute unless `rejectQueued`. Resolves when drained. */
-  close(error: BotError, options?: { rejectQueued?: boolean }): Promise<void>;
-}
+export { createAdmission } from './admission.js';
+export type { Admission } from './admission.js';
+export type { Batcher, BatcherDeps, BatcherOptions, BatcherStats, SubmitOptions } from './batcher-types.js';
 
 interface Item<P, R> {
   payload: P;
@@ -100,8 +41,7 @@ export function createBatcher<P, R>(options: BatcherOptions, deps: BatcherDeps<P
   const queue: Item<P, R>[] = [];
   const stats: BatcherStats = { queued: 0, computing: 0, batches: 0, rows: 0, expired: 0, aborted: 0 };
   let running = false;
-  // Timers are never cancelled (an AbortController per batch costs more than the batch): a timer that fires late
-  // or needlessly just re-evaluates the queue. At most one wait timer is pending; deadline sweeps track their due time.
+  // Timers are never cancelled (an AbortController costs ~50 us): a needless wake-up just re-evaluates the queue.
   let waitTimerPending = false;
   let waitCheckQueued = false;
   /** Rows of every queued item (kept up to date on every queue change). */
