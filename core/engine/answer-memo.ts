@@ -48,12 +48,15 @@ export function createAnswerMemo(options: { cache?: AnswerCache; namespace: stri
         const hit = await cache.get(answerKey(question, context, reads));
         if (hit !== undefined) {
           try {
-            return JSON.parse(hit) as DialogueResult;
+            const parsed = JSON.parse(hit) as DialogueResult;
+            cache.recordLookup?.(true);
+            return parsed;
           } catch {
             // A damaged entry is recomputed below.
           }
         }
       }
+      cache.recordLookup?.(false);
       const computed = await compute();
       await cache.set(depsKey(question), JSON.stringify(computed.reads));
       await cache.set(answerKey(question, context, computed.reads), JSON.stringify(computed.result));

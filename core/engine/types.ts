@@ -135,4 +135,6 @@ export interface AnswerRanker {
 export interface AnswerCache {
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string): Promise<void>;
+  /** Told once per answered question whether it was served from the cache (for the hit ratio). */
+  recordLookup?(hit: boolean): void;
 }

@@ -1,33 +1,107 @@
 import type { Clock } from '../../core/clock.js';
-import type { DialogueEngine } from '../../core/ports/dialogue.js';
 import type { BotDefinition } from '../../core/engine/types.js';
-import { createDialogueEngine, trainingExamples } from '../../core/engine/index.js';
-import { createLexicalClassifier } from '../../inference/lexical/index.js';
+import type { Logger } from '../../core/logger.js';
+import type { DialogueEngine } from '../../core/ports/dialogue.js';
+import type { Embedder, IntentClassifier } from '../../core/ports/inference.js';
+import type { KeyValue } from '../../core/ports/kv.js';
 import { DEMO_BOT_DIR, loadBotFolder } from '../../knowledge/bot-folder/index.js';
+import { createKvQaCache, createLruQaCache, type QaCache } from '../../knowledge/cache/index.js';
+import {
+  createKnowledgeEngine,
+  createReloadableEngine,
+  type KnowledgeEngine,
+  type ReloadOutcome,
+} from '../../knowledge/engine/index.js';
+import { createDefaultSegmenter } from '../../knowledge/text/index.js';
 import type { AppConfig } from '../config/index.js';
 
 export interface LoadedEngine {
+  /** Serves the current version of the bot; reloads swap versions underneath it. */
   readonly engine: DialogueEngine;
+  /** The bot of the version currently serving. */
   readonly bot: BotDefinition;
   readonly botDir: string;
   readonly timings: Readonly<Record<string, number>>;
   readonly classifierName: string;
+  /** The QA cache (hit ratio in `cache.stats()`). */
+  readonly cache: QaCache;
+  /** Rebuilds from the bot folder now (also done on file changes while watching). */
+  reload(): Promise<ReloadOutcome>;
+  /** Stops watching the bot folder. */
+  close(): void;
 }
 
-/** Loads the bot folder (the bundled demo when `bot.path` is unset) and builds the dialogue engine on it. */
-export async function loadEngine(config: AppConfig, deps: { clock: Clock }): Promise<LoadedEngine> {
+export interface LoadEngineDeps {
+  readonly clock: Clock;
+  readonly log?: Logger;
+  /** Shared store for the QA cache (Redis across replicas); in-process LRU when absent. */
+  readonly kv?: KeyValue;
+  /** Builds the intent classifier for a bot version (default: the lexical classifier). */
+  readonly classifierFor?: (bot: BotDefinition) => Promise<IntentClassifier>;
+  /** Dense vectors for retrieval (default: hashed character n-grams). */
+  readonly embedder?: Embedder;
+  /** Watch the bot folder and reload on change (default true). */
+  readonly watch?: boolean;
+  /** QA cache time-to-live (default 1800 s). */
+  readonly qaCacheTtlMs?: number;
+}
+
+/**
+ * Loads the bot folder (the bundled demo when `bot.path` is unset), builds the knowledge-backed dialogue engine on
+ * it and, unless `deps.watch` is false, reloads it when the folder changes: turns in flight finish on the old
+ * version, the QA cache is invalidated, an invalid edit is logged and the old version keeps serving.
+ */
+export async function loadEngine(config: AppConfig, deps: LoadEngineDeps): Promise<LoadedEngine> {
   const botDir = config.bot.path ?? DEMO_BOT_DIR;
-  const t0 = performance.now();
-  const bot = await loadBotFolder(botDir);
-  const t1 = performance.now();
-  const classifier = createLexicalClassifier(trainingExamples(bot));
-  const t2 = performance.now();
-  const engine = createDialogueEngine({ bot, classifier, threshold: config.handoff.threshold, clock: deps.clock });
+  const segmenter = createDefaultSegmenter();
+  const ttlMs = deps.qaCacheTtlMs ?? 1_800_000;
+  const cache =
+    deps.kv === undefined
+      ? createLruQaCache({ ttlMs }, { clock: deps.clock })
+      : createKvQaCache({ kv: deps.kv, ttlMs, prefix: 'qa:' });
+  const timings: Record<string, number> = {};
+  const build = async (): Promise<KnowledgeEngine> => {
+    const t0 = performance.now();
+    const bot = await loadBotFolder(botDir);
+    const t1 = performance.now();
+    const built = await createKnowledgeEngine(
+      {
+        bot,
+        segmenter,
+        cache,
+        threshold: config.handoff.threshold,
+        ...(deps.classifierFor === undefined ? {} : { classifier: await deps.classifierFor(bot) }),
+        ...(deps.embedder === undefined ? {} : { embedder: deps.embedder }),
+      },
+      { clock: deps.clock, ...(deps.log === undefined ? {} : { log: deps.log }) },
+    );
+    timings['botLoadMs'] = t1 - t0;
+    timings['classifierBuildMs'] = built.timings['classifierBuildMs'] ?? 0;
+    timings['rankerBuildMs'] = built.timings['rankerBuildMs'] ?? 0;
+    return built;
+  };
+  const initial = await build();
+  const reloadable = createReloadableEngine(
+    initial,
+    {
+      load: build,
+      ...(deps.watch === false ? {} : { watchDir: botDir }),
+      onSwap: () => cache.clear(),
+    },
+    deps.log === undefined ? {} : { log: deps.log },
+  );
   return {
-    engine,
-    bot,
+    engine: reloadable,
+    get bot() {
+      return reloadable.current.bot;
+    },
     botDir,
-    classifierName: classifier.name,
-    timings: { botLoadMs: t1 - t0, classifierBuildMs: t2 - t1 },
+    timings,
+    get classifierName() {
+      return reloadable.current.classifier.name;
+    },
+    cache,
+    reload: () => reloadable.reload(),
+    close: () => reloadable.close(),
   };
 }

@@ -13,6 +13,8 @@ import { registerOnboardCommand } from './onboard-command.js';
 import { registerPairingCommand } from './pairing-command.js';
 import { registerTokenCommand } from './token-command.js';
 import { registerSimulateCommand } from './simulate-command.js';
+import { registerModelsCommand } from '../../inference/hub/cli.js';
+import { registerKbCommand } from './kb-command.js';
 
 /** Adds one command (with its subcommands) to the program. */
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
@@ -26,6 +28,8 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerPairingCommand,
   registerDoctorCommand,
   registerSimulateCommand,
+  (program, ctx) => registerModelsCommand(program, ctx),
+  registerKbCommand,
 ];
 
 function packageVersion(): string {

@@ -1,0 +1,2 @@
+/** QA caches for hot questions. */
+export * from './qa-cache.js';
