@@ -50,6 +50,8 @@ export interface AgentDesk {
   release(username: string, ticketId: string): Promise<HandoffTicket>;
   transfer(username: string, ticketId: string, to: { agent: string } | { group: string }): Promise<HandoffTicket>;
   setPresence(username: string, online: boolean): Promise<void>;
+  /** Keeps a connected console's presence fresh (online unless the agent set "away"). */
+  heartbeat(username: string): Promise<void>;
   /** Accounts (without hashes) with their presence, for transfers and the dashboard. */
   agents(): Promise<(PublicAgent & { online: boolean; load: number })[]>;
   dashboard(username: string, windowMs: number): Promise<DashboardStats>;
@@ -175,6 +177,15 @@ export function createAgentDesk(options: AgentDeskOptions, service: HandoffServi
       await queue.setPresence(presence, service.options.presenceTtlMs);
       await service.deps.events.publish({ type: 'presence', presence });
       if (online) await service.assignWaiting();
+    },
+    async heartbeat(username) {
+      const current = (await queue.presence()).find((p) => p.agentId === username);
+      const presence = { agentId: username, online: current?.online ?? true, at: clock.now() };
+      await queue.setPresence(presence, service.options.presenceTtlMs);
+      if (current === undefined) {
+        await service.deps.events.publish({ type: 'presence', presence });
+        if (presence.online) await service.assignWaiting();
+      }
     },
     async agents() {
       const online = new Set((await queue.presence()).filter((p) => p.online).map((p) => p.agentId));

@@ -20,6 +20,7 @@ import { openapiRoutes } from './routes/openapi.js';
 import { pairingRoutes } from './routes/pairing.js';
 import { createServer } from './server.js';
 import { createStores, type Stores } from './stores.js';
+import { createHandoff, type HandoffWiring } from './handoff.js';
 
 export interface GatewayDeps {
   readonly log: Logger;
@@ -39,6 +40,8 @@ export interface Gateway {
   readonly rest: RestChannel;
   readonly stores: Stores;
   readonly loaded: LoadedEngine;
+  /** Human handoff: the service, the agent desk and the agent directory. */
+  readonly handoff: HandoffWiring;
   readiness(): Promise<Record<string, ReadinessCheck>>;
   listen(port: number, host: string): Promise<Server>;
   /** Stops channels, closes the HTTP server (finishing in-flight requests) and the stores. */
@@ -64,11 +67,21 @@ export async function buildGateway(config: AppConfig, deps: GatewayDeps): Promis
     }
     return channel.send(message, signal);
   };
+  const handoff = createHandoff(config, {
+    stores,
+    channels,
+    send,
+    bot: loaded.bot,
+    clock,
+    log,
+    cwd: process.cwd(),
+  });
   const pipeline = createPipeline({
     kv: stores.kv,
     locks: stores.locks,
     memory: stores.memory,
     engine: loaded.engine,
+    handoffGate: handoff.gate,
     apology: createApology(loaded.bot),
   });
   const dispatch = createDispatcher({
@@ -80,6 +93,7 @@ export async function buildGateway(config: AppConfig, deps: GatewayDeps): Promis
   });
   const host: ChannelHost = { dispatch, log };
   for (const channel of channels) await channel.start(host);
+  await handoff.start();
 
   const auth = createAuthenticator(
     {
@@ -126,6 +140,7 @@ export async function buildGateway(config: AppConfig, deps: GatewayDeps): Promis
       oauthRoutes({ endpoint: access.tokenEndpoint, bodyLimit: config.gateway.bodyLimit, log }),
       pairingRoutes({ pairing: access.pairing, clock }),
       openapiRoutes({ version: deps.version, channels, log }),
+      ...handoff.routes({ rest, authenticate: (header, ip) => auth.authenticate(header, 'chat', { ip }) }),
     ],
   });
 
@@ -138,6 +153,7 @@ export async function buildGateway(config: AppConfig, deps: GatewayDeps): Promis
     rest,
     stores,
     loaded,
+    handoff,
     readiness,
     listen: (port, hostname) =>
       new Promise<Server>((resolve, reject) => {
@@ -154,6 +170,7 @@ export async function buildGateway(config: AppConfig, deps: GatewayDeps): Promis
         await channel
           .stop()
           .catch((e: unknown) => log.warn({ err: String(e), channel: channel.id }, 'channel stop failed'));
+      await handoff.close(); // ends console and session event streams, which would hold the server open
       if (server !== undefined) {
         const s = server;
         await new Promise<void>((resolve) => {

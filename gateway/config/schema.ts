@@ -141,6 +141,42 @@ const configObjectSchema = z.strictObject({
   handoff: z
     .strictObject({
       threshold: numberField(0, 1).default(0.8),
+      /** Middle band (off when absent): low-confidence best guesses at or above this go to an agent as drafts. */
+      draftThreshold: numberField(0, 1).optional(),
+      /** Hand off after this many low-confidence answers in a row (0 = never). */
+      lowConfidenceStreak: intField(0, 20).default(2),
+      /** How long a customer waits for an agent before the fallback, in seconds. */
+      timeout: durationField(86_400).default(300),
+      fallback: z.enum(['resume_bot', 'callback']).default('resume_bot'),
+      assignment: z.enum(['manual', 'round_robin']).default('manual'),
+      /** Typical handling time per conversation, for the estimated wait. */
+      averageHandleTime: durationField(86_400).default(180),
+      sweepInterval: durationField(3600).default(5),
+      survey: booleanField().default(true),
+      /** Agent accounts when Redis is not configured (relative to the working directory). */
+      agentsFile: z.string().min(1).default('.data/agents.json'),
+      /** Console session signing secret; derived from auth.jwtSecret (or kept in Redis) when absent. */
+      sessionSecret: z.string().min(32, 'must be at least 32 characters').optional(),
+      sessionTtl: durationField(30 * 86_400).default(8 * 3600),
+      /** How long closed tickets stay for the dashboard. */
+      retention: durationField(366 * 86_400).default(7 * 86_400),
+      console: booleanField().default(true),
+      cannedReplies: z
+        .array(
+          z.strictObject({
+            title: z.string().min(1),
+            text: z.strictObject({ zh: z.string().min(1).optional(), en: z.string().min(1).optional() }),
+          }),
+        )
+        .default(() => []),
+      /** Overrides of the customer notices, e.g. `agent_joined: { en: "{agent} is here." }`. */
+      messages: z
+        .record(z.string(), z.strictObject({ zh: z.string().min(1).optional(), en: z.string().min(1).optional() }))
+        .default(() => ({})),
+    })
+    .refine((h) => h.draftThreshold === undefined || h.draftThreshold < h.threshold, {
+      message: 'draftThreshold must be below threshold',
+      path: ['draftThreshold'],
     })
     .prefault({}),
   inference: z

@@ -52,7 +52,22 @@ describe('loadConfig', () => {
     assert.deepEqual(c.redis, { keyPrefix: 'clawbot' });
     assert.deepEqual(c.memory, { turns: 5, ttl: 1800 });
     assert.deepEqual(c.bot, {});
-    assert.deepEqual(c.handoff, { threshold: 0.8 });
+    assert.deepEqual(c.handoff, {
+      threshold: 0.8,
+      lowConfidenceStreak: 2,
+      timeout: 300,
+      fallback: 'resume_bot',
+      assignment: 'manual',
+      averageHandleTime: 180,
+      sweepInterval: 5,
+      survey: true,
+      agentsFile: '.data/agents.json',
+      sessionTtl: 28_800,
+      retention: 604_800,
+      console: true,
+      cannedReplies: [],
+      messages: {},
+    });
     assert.deepEqual(c.inference, {
       device: 'auto',
       timeout: 30,
