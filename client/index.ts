@@ -4,7 +4,14 @@
  * own build. Guide: docs/client.md.
  */
 export { createClawbotClient } from './client.js';
-export type { CallOptions, ClawbotClient, ClawbotClientOptions, ClientCredentials, WaitOptions } from './client.js';
+export type {
+  CallOptions,
+  ClawbotClient,
+  ClawbotClientOptions,
+  ClientCredentials,
+  FetchLike,
+  WaitOptions,
+} from './client.js';
 export { ClawbotApiError, ClawbotPairingError, apiErrorFrom } from './errors.js';
 export { parseServerSentEvents, type ServerSentEvent } from './sse.js';
 export type * from './types.js';

@@ -66,6 +66,23 @@ export function corePaths(): Record<string, PathItem> {
         responses: { '200': json(ref('Session'), 'The session'), '404': responseRef('NotFound'), ...guarded },
       },
     },
+    '/api/v1/sessions/{id}/events': {
+      get: {
+        operationId: 'sessionEvents',
+        tags: ['chat'],
+        summary: 'Server-sent events of a session: agent replies and handoff status, outside any request',
+        description:
+          'A `text/event-stream`. Events: `handoff` (`{"status", "ticket_id"?, "agent_name"?}`, first on connect) ' +
+          'and `message` (`{"author", "text", "at", "agent_id"?, "agent_name"?}`); `: ping` comments keep it open. ' +
+          'Each event has an `id`. The typed client reads it with `events(sessionId)`.',
+        security: bearer('chat'),
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: {
+          '200': { description: 'The event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+          ...guarded,
+        },
+      },
+    },
     '/api/v1/oauth/token': {
       post: {
         operationId: 'token',
