@@ -15,6 +15,7 @@ import { registerTokenCommand } from './token-command.js';
 import { registerSimulateCommand } from './simulate-command.js';
 import { registerModelsCommand } from '../../inference/hub/cli.js';
 import { registerKbCommand } from './kb-command.js';
+import { registerAgentsCommand } from './agents-command.js';
 
 /** Adds one command (with its subcommands) to the program. */
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
@@ -26,6 +27,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerConfigCommand,
   registerTokenCommand,
   registerPairingCommand,
+  registerAgentsCommand,
   registerDoctorCommand,
   registerSimulateCommand,
   (program, ctx) => registerModelsCommand(program, ctx),
