@@ -57,6 +57,7 @@ export function registerTokenCommand(program: Command, ctx: CliContext): void {
           scope: flags.scope,
           subject: flags.subject,
           groups: flags.group,
+          audience: config.auth.jwtAudience,
         },
         { clock: systemClock },
       );
