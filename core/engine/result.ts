@@ -36,8 +36,7 @@ export function toResult(input: ResultInput): DialogueResult {
           handoffReason: decision.reason,
           sources: [],
         },
-        // The entity in focus stays in memory: the customer may go on about it after the handoff is declined.
-        meta: compactMeta({ [META.intent]: decision.intent, [META.entity]: kg.focus, [META.lang]: lang }),
+        meta: compactMeta({ [META.intent]: decision.intent, [META.lang]: lang }),
       };
     case 'kg': {
       const { question } = decision;

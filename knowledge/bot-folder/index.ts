@@ -3,5 +3,6 @@ export type { BotDefinition } from '../../core/engine/types.js';
 export * from './schema.js';
 export * from './problems.js';
 export * from './validate.js';
+export * from './csv.js';
 export * from './load.js';
 export * from './demo.js';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { BotError } from '../../core/errors.js';
 import type { BotDefinition } from '../../core/engine/types.js';
+import { faqFromCsv } from './csv.js';
 import { formatProblems, type BotFolderProblem } from './problems.js';
 import { validateBotFolder, type SourceFile } from './validate.js';
 
@@ -32,11 +33,28 @@ async function readSource(dir: string, base: string, problems: BotFolderProblem[
       return { file, content: undefined, unreadable: true };
     }
   }
+  if (base === 'faq') return readFaqCsv(dir, problems);
   return { file: `${base}.yaml`, content: undefined };
 }
 
+async function readFaqCsv(dir: string, problems: BotFolderProblem[]): Promise<SourceFile> {
+  const file = 'faq.csv';
+  let text: string;
+  try {
+    text = await readFile(join(dir, file), 'utf8');
+  } catch (error: unknown) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { file: 'faq.yaml', content: undefined };
+    problems.push({ file, path: '', message: `cannot be read: ${(error as Error).message}` });
+    return { file, content: undefined, unreadable: true };
+  }
+  const parsed = faqFromCsv(file, text);
+  problems.push(...parsed.problems);
+  return parsed.problems.length > 0 ? { file, content: undefined, unreadable: true } : { file, content: parsed.content };
+}
+
 /**
- * Loads a bot folder (`bot.yaml`, `intents.yaml`, optional `faq.yaml` and `graph.yaml`; `.yml`/`.json` also accepted)
+ * Loads a bot folder (`bot.yaml`, `intents.yaml`, optional `faq.yaml` (or `faq.csv`) and `graph.yaml`;
+ * `.yml`/`.json` also accepted)
  * into a deeply frozen `BotDefinition`.
  * @throws BotError `knowledge.invalid` listing every problem as `file: path: message` (also in `details.problems`).
  */

@@ -55,12 +55,13 @@ export function hnswAvailable(): boolean {
 export function createHnswIndex(data: Float32Array, dimensions: number, options: HnswOptions = {}): VectorIndex {
   const { Index } = loadUsearch();
   const size = data.length / dimensions;
+  const efSearch = options.efSearch ?? 64;
   const index = new Index({
     metric: 'ip',
     dimensions,
     connectivity: options.connectivity ?? 16,
     expansion_add: options.efConstruction ?? 128,
-    expansion_search: options.efSearch ?? 64,
+    expansion_search: efSearch,
   });
   const keys = new BigUint64Array(size);
   for (let i = 0; i < size; i++) keys[i] = BigInt(i);
@@ -71,9 +72,11 @@ export function createHnswIndex(data: Float32Array, dimensions: number, options:
     size,
     search: (query, k): Hit[] => {
       if (size === 0) return [];
-      const result = index.search(query, Math.min(k, size), 1);
+      // usearch searches with a beam of max(expansion_search, count): asking for efSearch results and keeping the
+      // first k sets the beam per query.
+      const result = index.search(query, Math.min(Math.max(k, efSearch), size), 1);
       const hits: Hit[] = [];
-      for (let i = 0; i < result.keys.length; i++) {
+      for (let i = 0; i < Math.min(k, result.keys.length); i++) {
         // usearch reports inner-product distance as 1 − ip.
         hits.push({ id: Number(result.keys[i]), score: 1 - (result.distances[i] ?? 1) });
       }

@@ -1,0 +1,207 @@
+/**
+ * Retrieval latency and HNSW recall (not a timed test):
+ *
+ *   (a) FAQ retrieval at 1k, 10k and 100k generated bilingual entries: one query = tokenise (jieba) + hashed
+ *       embedding + BM25 + vector search (exact below 20k texts, HNSW above) + per-candidate features + the
+ *       calibrated fusion. p50/p99 over the queries (perturbed FAQ questions). Target: p99 <= 5 ms at 10k.
+ *   (b) 1M random 256-d unit vectors in HNSW (usearch, M=16, efConstruction=128): p50/p99 per query and recall@10
+ *       against exact search, at several efSearch values. Target: p99 <= 20 ms with recall@10 >= 0.95.
+ *
+ *   npm run bench:retrieval                                   # full run (the 1M build takes minutes on 2 cores)
+ *   npm run bench:retrieval -- --sizes 1000,10000 --vectors 100000 --queries 200
+ *
+ * Writes bench/results/retrieval.json (or --out FILE).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createHybridRanker, DEFAULT_RANKER_MODEL } from '../knowledge/retrieval/hybrid-ranker.js';
+import { createHnswIndex } from '../knowledge/retrieval/hnsw-index.js';
+import { createExactIndex } from '../knowledge/retrieval/vector-index.js';
+import type { AnswerUnit } from '../knowledge/retrieval/units.js';
+import { createDefaultSegmenter, createTokenizer } from '../knowledge/text/index.js';
+
+interface Args {
+  sizes: number[];
+  vectors: number;
+  queries: number;
+  ef: number[];
+  out: string;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const get = (name: string): string | undefined => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const list = (v: string | undefined, d: number[]): number[] => (v === undefined ? d : v.split(',').map(Number));
+  return {
+    sizes: list(get('sizes'), [1000, 10_000, 100_000]),
+    vectors: Number(get('vectors') ?? 1_000_000),
+    queries: Number(get('queries') ?? 500),
+    ef: list(get('ef'), [64, 128, 256, 512]),
+    out: get('out') ?? path.join('bench', 'results', 'retrieval.json'),
+  };
+}
+
+/** Mulberry32: a small deterministic PRNG. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ZH_SYLLABLES = [...'订单退款发货快递地址修改取消支付优惠会员积分发票保修维修换货价格颜色库存尺寸电池屏幕物流时间门店客服账号密码登录手机耳机手表平板套餐流量漫游合约'];
+const EN_SYLLABLES = ['or', 'der', 're', 'fund', 'ship', 'ping', 'pay', 'ment', 'war', 'ran', 'ty', 'col', 'our', 'st', 'ock', 'bat', 'ter', 'y', 'scr', 'een', 'acc', 'ount', 'pass', 'word', 'pl', 'an', 'da', 'ta', 'ro', 'am'];
+
+/** A Zipf-like vocabulary of zh and en words and a generator of questions over it. */
+function questionGenerator(seed: number): { question: () => string; perturb: (q: string) => string } {
+  const rand = prng(seed);
+  const zh = Array.from({ length: 4000 }, () => {
+    const n = 2 + Math.floor(rand() * 2);
+    return Array.from({ length: n }, () => ZH_SYLLABLES[Math.floor(rand() * ZH_SYLLABLES.length)]).join('');
+  });
+  const en = Array.from({ length: 4000 }, () => {
+    const n = 2 + Math.floor(rand() * 2);
+    return Array.from({ length: n }, () => EN_SYLLABLES[Math.floor(rand() * EN_SYLLABLES.length)]).join('');
+  });
+  const zipf = (words: string[]): string => words[Math.min(words.length - 1, Math.floor(words.length * rand() ** 3))] ?? '';
+  const question = (): string => {
+    const n = 4 + Math.floor(rand() * 6);
+    return rand() < 0.5
+      ? Array.from({ length: n }, () => zipf(zh)).join('') + '吗'
+      : `how do I ${Array.from({ length: n }, () => zipf(en)).join(' ')}`;
+  };
+  const perturb = (q: string): string => {
+    if (q.startsWith('how do I ')) {
+      const words = q.slice(9).split(' ');
+      words.splice(Math.floor(rand() * words.length), 1, zipf(en));
+      return `can I ${words.join(' ')} please`;
+    }
+    const chars = [...q];
+    chars.splice(Math.floor(rand() * chars.length), 2);
+    return `请问${chars.join('')}`;
+  };
+  return { question, perturb };
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
+}
+
+function summary(samples: number[]): { p50: number; p99: number; mean: number } {
+  const s = [...samples].sort((a, b) => a - b);
+  const r = (x: number): number => Math.round(x * 1000) / 1000;
+  return { p50: r(percentile(s, 50)), p99: r(percentile(s, 99)), mean: r(s.reduce((a, b) => a + b, 0) / (s.length || 1)) };
+}
+
+async function faqBench(size: number, queries: number): Promise<Record<string, unknown>> {
+  const gen = questionGenerator(size);
+  // Entries of 2 questions each: `size` entries, 2·size texts.
+  const units: AnswerUnit[] = Array.from({ length: size }, (_, i) => ({ id: `faq:${i}`, texts: [gen.question(), gen.question()] }));
+  const tokenizer = createTokenizer({ segmenter: createDefaultSegmenter() });
+  const t0 = performance.now();
+  const ranker = await createHybridRanker({ units, tokenizer, model: DEFAULT_RANKER_MODEL, hnsw: { efSearch: 64 } });
+  const buildMs = performance.now() - t0;
+  const rand = prng(7);
+  const asked = Array.from({ length: queries }, () => {
+    const u = units[Math.floor(rand() * units.length)];
+    return { text: gen.perturb(u?.texts[0] ?? ''), truth: u?.id ?? '' };
+  });
+  for (const q of asked.slice(0, 20)) await ranker.rank(q.text, undefined);
+  const times: number[] = [];
+  let top1 = 0;
+  for (const q of asked) {
+    const t = performance.now();
+    const ranked = await ranker.rank(q.text, undefined);
+    times.push(performance.now() - t);
+    if (ranked[0]?.id === q.truth) top1++;
+  }
+  return {
+    entries: size,
+    texts: ranker.info.texts,
+    vectorIndex: ranker.info.vectorIndex,
+    buildMs: Math.round(buildMs),
+    queries,
+    latencyMs: summary(times),
+    top1: Math.round((top1 / queries) * 1000) / 1000,
+  };
+}
+
+function randomUnitVectors(n: number, dim: number, seed: number): Float32Array {
+  const rand = prng(seed);
+  const data = new Float32Array(n * dim);
+  for (let i = 0; i < n; i++) {
+    let norm = 0;
+    for (let j = 0; j < dim; j++) {
+      // Approximately Gaussian (sum of uniforms): directions uniform on the sphere.
+      const v = rand() + rand() + rand() - 1.5;
+      data[i * dim + j] = v;
+      norm += v * v;
+    }
+    norm = Math.sqrt(norm);
+    for (let j = 0; j < dim; j++) data[i * dim + j] = (data[i * dim + j] ?? 0) / norm;
+  }
+  return data;
+}
+
+function vectorBench(n: number, queries: number, efs: readonly number[]): Record<string, unknown> {
+  const dim = 256;
+  const k = 10;
+  const data = randomUnitVectors(n, dim, 42);
+  const qs = randomUnitVectors(queries, dim, 4242);
+  const exact = createExactIndex(data, dim);
+  const te = performance.now();
+  const truth = Array.from({ length: queries }, (_, i) => new Set(exact.search(qs.subarray(i * dim, (i + 1) * dim), k).map((h) => h.id)));
+  const exactMs = (performance.now() - te) / queries;
+  const results: Record<string, unknown>[] = [];
+  const t0 = performance.now();
+  // One build; efSearch is a search-time setting, so build once per ef value only if the binding cannot change it.
+  for (const ef of efs) {
+    const tb = performance.now();
+    const index = createHnswIndex(data, dim, { connectivity: 16, efConstruction: 128, efSearch: ef });
+    const buildMs = performance.now() - tb;
+    const times: number[] = [];
+    let found = 0;
+    for (let i = 0; i < queries; i++) {
+      const q = qs.subarray(i * dim, (i + 1) * dim);
+      const t = performance.now();
+      const hits = index.search(q, k);
+      times.push(performance.now() - t);
+      const want = truth[i] ?? new Set<number>();
+      for (const h of hits) if (want.has(h.id)) found++;
+    }
+    results.push({ efSearch: ef, buildMs: Math.round(buildMs), latencyMs: summary(times), recallAt10: Math.round((found / (queries * k)) * 10_000) / 10_000 });
+    process.stderr.write(`  1M-vector HNSW ef=${ef}: ${JSON.stringify(results[results.length - 1])}\n`);
+  }
+  return { vectors: n, dimensions: dim, k, queries, exactSearchMsPerQuery: Math.round(exactMs * 100) / 100, hnsw: results, totalMs: Math.round(performance.now() - t0) };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const faq: Record<string, unknown>[] = [];
+  for (const size of args.sizes) {
+    const r = await faqBench(size, args.queries);
+    faq.push(r);
+    process.stderr.write(`FAQ ${size}: ${JSON.stringify(r)}\n`);
+  }
+  const vectors = args.vectors > 0 ? vectorBench(args.vectors, Math.min(args.queries, 200), args.ef) : undefined;
+  const result = {
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? '', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+    faq,
+    vectors,
+    targets: { faqP99MsAt10k: 5, vectorsP99Ms: 20, vectorsRecallAt10: 0.95 },
+  };
+  mkdirSync(path.dirname(args.out), { recursive: true });
+  writeFileSync(args.out, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(JSON.stringify(result, null, 2));
+}
+
+await main();
