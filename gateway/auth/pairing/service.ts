@@ -135,11 +135,14 @@ export function createPairingService(
     async request(input) {
       const clientId = parseField(clientIdSchema, input.clientId);
       const secret = parseField(clientSecretSchema, input.secret);
-      const waiting = livePending(await read(), clock.now()).find((r) => r.clientId === clientId);
+      const snapshot = await read();
+      const waiting = livePending(snapshot, clock.now()).find((r) => r.clientId === clientId);
       if (waiting !== undefined) {
         if (await verifySecret(secret, waiting.secretHash)) return viewOf(waiting, clock.now());
         throw new BotError('pairing.conflict', `client "${clientId}" already has a pending pairing request`);
       }
+      // Refuse what the update would refuse before paying for scrypt (this endpoint is public).
+      addRequest(snapshot, { clientId, secretHash: '', now: clock.now(), ttlMs, maxPending, nextCode });
       const secretHash = await hashSecret(secret);
       const now = clock.now();
       const created = await update((state) =>
