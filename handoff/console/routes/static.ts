@@ -19,7 +19,11 @@ const CSP = [
 /** The /console router. */
 export function consoleStaticRoutes(): Router {
   const router = Router();
-  router.get('/console', (_req, res) => res.redirect(301, '/console/'));
+  // Express matches "/console/" here too (non-strict routing): only the bare path is redirected.
+  router.get('/console', (req, res, next) => {
+    if (req.path === '/console') res.redirect(301, '/console/');
+    else next();
+  });
   router.use(
     '/console',
     (_req, res, next) => {
