@@ -12,8 +12,6 @@ export const errorResponse = (description: string): JsonObject => ({
 /** `$ref` to a shared response. */
 export const responseRef = (name: string): JsonObject => ({ $ref: `#/components/responses/${name}` });
 
-const scopes = { type: 'array', items: { type: 'string', enum: ['chat', 'agent', 'admin'] } };
-
 const schemas: Record<string, JsonObject> = {
   Error: {
     type: 'object',
@@ -214,4 +212,4 @@ export function components(): Record<string, Record<string, unknown>> {
   };
 }
 
-export { ref, scopes };
+export { ref };
