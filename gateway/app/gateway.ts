@@ -157,7 +157,8 @@ export async function buildGateway(config: AppConfig, deps: GatewayDeps): Promis
     readiness,
     listen: (port, hostname) =>
       new Promise<Server>((resolve, reject) => {
-        const s = app.listen(port, hostname, (error?: Error) => {
+        const s = app.listen(port, hostname, 4096, (error?: Error) => {
+          // backlog: a burst of 1000+ connects must not overflow 511
           if (error !== undefined) reject(error);
           else resolve(s);
         });
