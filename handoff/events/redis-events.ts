@@ -25,7 +25,8 @@ export function createRedisHandoffEvents(options: RedisEventsOptions, deps: { lo
   const channel = `${options.namespace}:handoff:events`;
   const origin = randomUUID();
   const listeners = new Set<(event: HandoffEvent, local: boolean) => void>();
-  const subscriber = options.redis.duplicate();
+  // Its own connection (a subscribed connection can run nothing else), queueing SUBSCRIBE until connected.
+  const subscriber = options.redis.duplicate({ lazyConnect: false, enableOfflineQueue: true });
   subscriber.on('error', (error: Error) => deps.log.warn({ err: error.message }, 'handoff events: redis problem'));
   subscriber.on('message', (ch: string, raw: string) => {
     if (ch !== channel) return;
