@@ -13,6 +13,7 @@ import type { Logger } from '../../core/logger.js';
 import { OutboundLedger } from '../../core/outbound-ledger.js';
 import type { Channel, ChannelHost } from '../../core/ports/channel.js';
 import type { KeyValue, Locks } from '../../core/ports/kv.js';
+import type { Metrics } from '../../core/ports/metrics.js';
 import { createWechatApi } from './api.js';
 import { createCoordinator } from './coordinator.js';
 import { decodeAesKey } from './crypto.js';
@@ -38,6 +39,8 @@ export interface WechatOfficialDeps {
   readonly fetch?: typeof fetch;
   /** Randomness for reply encryption (default: crypto.randomBytes); fixed only in tests. */
   readonly randomBytes?: (size: number) => Buffer;
+  /** Token refreshes and passive-reply deadline misses are counted here (default: not counted). */
+  readonly metrics?: Metrics;
 }
 
 /** The channel, plus what the handoff console reads. */
@@ -80,7 +83,14 @@ export function createWechatOfficialChannel(
               apiBaseUrl: options.apiBaseUrl,
               timeoutMs: options.apiTimeoutMs,
             },
-            { kv: deps.kv, locks: deps.locks, clock: deps.clock, log, ...(deps.fetch ? { fetch: deps.fetch } : {}) },
+            {
+              kv: deps.kv,
+              locks: deps.locks,
+              clock: deps.clock,
+              log,
+              ...(deps.fetch ? { fetch: deps.fetch } : {}),
+              ...(deps.metrics ? { metrics: deps.metrics } : {}),
+            },
           ),
           log,
           ...(deps.fetch ? { fetch: deps.fetch } : {}),
@@ -104,7 +114,7 @@ export function createWechatOfficialChannel(
       maxDeliveries: options.maxDeliveries,
       transferHandoffs: options.handoffTarget === 'transfer_customer_service',
     },
-    { state, deliverer, clock: deps.clock, log, host: getHost },
+    { state, deliverer, clock: deps.clock, log, host: getHost, ...(deps.metrics ? { metrics: deps.metrics } : {}) },
   );
   const handle = createWebhookHandler(options, {
     coordinator,
@@ -142,5 +152,20 @@ export function createWechatOfficialChannel(
     send: (message) => coordinator.send(message),
     webhook: { path: options.path, bodyLimit: options.bodyLimit, handle },
     getServiceWindow: (openid) => window.get(openid),
+    // The handoff console's view of the 48-hour customer-service window (the port's duck-typed `window`).
+    async window(conversation) {
+      const w = await window.get(conversation.conversation);
+      return {
+        open: w.open,
+        remaining: w.remaining,
+        ...(w.expiresAt === undefined ? {} : { expiresAt: w.expiresAt }),
+        ...(w.open
+          ? {}
+          : {
+              detail:
+                'the WeChat customer-service window is closed (no message from this user in the last 48 hours, or its 5 messages are used up); you can reply once they write again',
+            }),
+      };
+    },
   };
 }
