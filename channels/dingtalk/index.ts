@@ -12,6 +12,7 @@ import type { Logger } from '../../core/logger.js';
 import { OutboundLedger } from '../../core/outbound-ledger.js';
 import type { Channel, ChannelHost } from '../../core/ports/channel.js';
 import type { KeyValue, Locks } from '../../core/ports/kv.js';
+import type { Metrics } from '../../core/ports/metrics.js';
 import { createDingTalkApi, type DingTalkApi } from './api.js';
 import { createGroupRobotNotifier, type GroupRobotNotifier } from './group-robot.js';
 import { checkOutboundUrl } from './hosts.js';
@@ -39,6 +40,8 @@ export interface DingTalkChannelDeps {
   readonly log: Logger;
   /** Injectable for tests; defaults to the global fetch. */
   readonly fetch?: typeof fetch;
+  /** Token refreshes are counted here (default: not counted). */
+  readonly metrics?: Metrics;
 }
 
 /** The DingTalk Channel plus DingTalk-specific handles. */
@@ -93,7 +96,12 @@ export function createDingTalkChannel(input: DingTalkOptionsInput, deps: DingTal
       tokenRefreshMarginMs: options.tokenRefreshMarginMs,
       requestTimeoutMs: options.requestTimeoutMs,
     },
-    { clock: deps.clock, log, ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }) },
+    {
+      clock: deps.clock,
+      log,
+      ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
+      ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
+    },
   );
   const ingest: Ingestor = createIngestor(
     {

@@ -17,6 +17,7 @@ import type { InboundEvent, OutboundMessage, SendReceipt } from '../../core/enve
 import { describeError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { ChannelHost } from '../../core/ports/channel.js';
+import type { Metrics } from '../../core/ports/metrics.js';
 import type { TurnOutcome } from '../../core/turn.js';
 import type { DeliveryState, StoredReply } from './delivery-state.js';
 import { SUCCESS, type Deliverer, type PushAnswer } from './deliver.js';
@@ -41,6 +42,8 @@ export interface CoordinatorDeps {
   readonly clock: Clock;
   readonly log: Logger;
   readonly host: () => ChannelHost | undefined;
+  /** Counts `channel.passive_deadline_missed` (a delivery whose budget passed before its turn finished). */
+  readonly metrics?: Metrics;
 }
 
 type Wake = 'deliver' | 'other' | 'settled';
@@ -170,6 +173,7 @@ export function createCoordinator(options: CoordinatorOptions, deps: Coordinator
       cancel.abort(NO_LONGER_NEEDED);
     }
     const result = turn.result;
+    if (why === 'timeout') deps.metrics?.increment('channel.passive_deadline_missed', { channel: 'wechat_official' });
     if (why === 'timeout' || why === 'other' || result === undefined) {
       return why === 'other' ? SUCCESS : giveUp(delivery, arrivedAt);
     }

@@ -11,6 +11,7 @@ import type { Clock } from '../../core/clock.js';
 import { ChannelApiError, describeError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { KeyValue, Locks } from '../../core/ports/kv.js';
+import type { Metrics } from '../../core/ports/metrics.js';
 import { redactSecrets, wechatApiError } from './api-errors.js';
 
 export interface TokenBrokerOptions {
@@ -29,6 +30,8 @@ export interface TokenBrokerDeps {
   readonly clock: Clock;
   readonly log: Logger;
   readonly fetch?: typeof fetch;
+  /** Counts refreshes (`channel.token_refresh`, outcome ok | failed). */
+  readonly metrics?: Metrics;
 }
 
 /** Hands out access tokens. */
@@ -124,6 +127,18 @@ export function createTokenBroker(options: TokenBrokerOptions, deps: TokenBroker
     return { token: body.access_token, expiresAt: deps.clock.now() + body.expires_in * 1000 };
   };
 
+  const counted = async (work: Promise<StoredToken>): Promise<StoredToken> => {
+    const labels = { channel: 'wechat_official' };
+    try {
+      const token = await work;
+      deps.metrics?.increment('channel.token_refresh', { ...labels, outcome: 'ok' });
+      return token;
+    } catch (error: unknown) {
+      deps.metrics?.increment('channel.token_refresh', { ...labels, outcome: 'failed' });
+      throw error;
+    }
+  };
+
   /** Takes the shared token if another replica refreshed it, else refreshes under the cross-replica lock. */
   const obtain = async (rejected: string | undefined, signal?: AbortSignal): Promise<string> => {
     const shared = await readShared();
@@ -142,10 +157,10 @@ export function createTokenBroker(options: TokenBrokerOptions, deps: TokenBroker
         cached = again;
         return again.token;
       }
-      let fresh = await fetchStable(false, signal);
+      let fresh = await counted(fetchStable(false, signal));
       if (rejected !== undefined && fresh.token === rejected) {
         deps.log.warn({ appId: options.appId }, 'WeChat returned the rejected access token again; forcing a refresh');
-        fresh = await fetchStable(true, signal);
+        fresh = await counted(fetchStable(true, signal));
       }
       const ttl = Math.max(1_000, fresh.expiresAt - deps.clock.now());
       await deps.kv.set(kvKey, JSON.stringify(fresh), ttl);
