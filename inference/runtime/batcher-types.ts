@@ -15,6 +15,19 @@ export interface BatcherDeps<P, R> {
   admission: Admission;
   /** Computes one batch; must answer one result per payload, in order. `rows` are the payloads' row counts. */
   execute(payloads: readonly P[], rows: readonly number[]): Promise<readonly R[]>;
+  /** Told about every batch once it has computed (metrics); not called when absent. */
+  onBatch?(batch: BatchObservation): void;
+}
+
+/** One computed batch, for metrics. */
+export interface BatchObservation {
+  /** Requests in the batch. */
+  requests: number;
+  rows: number;
+  /** Milliseconds each request waited in the queue before the batch started. */
+  queueWaitMs: readonly number[];
+  /** Milliseconds the batch computed. */
+  computeMs: number;
 }
 
 export interface SubmitOptions {

@@ -4,6 +4,7 @@
  * Expired (deadline) and aborted submissions leave the queue without being computed.
  */
 import { BotError } from '../../core/errors.js';
+import { observeBatch } from './batch-observation.js';
 import type { Batcher, BatcherDeps, BatcherOptions, BatcherStats, SubmitOptions } from './batcher-types.js';
 
 export { createAdmission } from './admission.js';
@@ -189,6 +190,7 @@ export function createBatcher<P, R>(options: BatcherOptions, deps: BatcherDeps<P
       stats.rows += item.rows;
     }
     stats.computing = batch.length;
+    const startedAt = deps.onBatch === undefined ? 0 : clock.now();
     let work: Promise<readonly R[]>;
     try {
       work = deps.execute(
@@ -214,6 +216,7 @@ export function createBatcher<P, R>(options: BatcherOptions, deps: BatcherDeps<P
         for (const item of batch) fail(item, error, false);
       })
       .finally(() => {
+        if (deps.onBatch !== undefined) deps.onBatch(observeBatch(batch, startedAt, clock.now()));
         for (let i = 0; i < batch.length; i++) admission.release();
         stats.computing = 0;
         running = false;

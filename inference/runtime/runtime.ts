@@ -7,8 +7,10 @@ import { systemClock } from '../../core/clock.js';
 import type { Clock } from '../../core/clock.js';
 import { BotError, describeError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
+import type { Metrics } from '../../core/ports/metrics.js';
 import { createAdmission, createBatcher } from './batcher.js';
 import type { Batcher, SubmitOptions } from './batcher.js';
+import type { BatchObservation } from './batcher-types.js';
 import { nodeExecFile, queryGpuMemory } from './gpu-memory.js';
 import type { ExecFileFn } from './gpu-memory.js';
 import { createSession, nodeOrt, selectProvider } from './session-factory.js';
@@ -36,6 +38,18 @@ export interface RuntimeDeps {
   ort?: OrtApi;
   /** Runs nvidia-smi for GPU memory figures. */
   execFile?: ExecFileFn;
+  /** Batch size, queue wait and batch time per model (`inference.*` histograms); not reported when absent. */
+  metrics?: Metrics;
+}
+
+/** Reports one model's batches to the Metrics port. */
+function batchReporter(metrics: Metrics, model: string): (batch: BatchObservation) => void {
+  const labels = { model };
+  return (batch) => {
+    metrics.observe('inference.batch_size', batch.requests, labels);
+    for (const ms of batch.queueWaitMs) metrics.observe('inference.queue_wait_seconds', ms / 1000, labels);
+    metrics.observe('inference.batch_seconds', batch.computeMs / 1000, labels);
+  };
 }
 
 /** Checks the feeds of one request against the model's inputs and gives its row count. */
@@ -136,6 +150,7 @@ export async function createOnnxRuntime(options: RuntimeOptions, deps: RuntimeDe
       {
         clock,
         admission,
+        ...(deps.metrics === undefined ? {} : { onBatch: batchReporter(deps.metrics, name) }),
         execute: async (requests, rows) => {
           const handle = acquire(entry().current);
           try {
