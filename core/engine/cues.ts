@@ -73,11 +73,11 @@ export function asksOverview(text: string): boolean {
 
 /** Follow-up filler: what is left of "那黑色的呢?", "how much is it?" once names and attributes are taken out. */
 const FILLER_ZH =
-  /(那么|那个|这个|这款|那款|还有|怎么样|如何|请问|一下|知道|哪些|哪种|几种|什么|多少|可以|能不能|是不是|有没有|那|呢|的|它|吗|啊|呀|么|有|是|个|和|跟|还|要|了|吧|嘛|哦|用|能|我|想|问|下|呃|嗯)/g;
+  /(另一个|另外一个|另一款|另外|那么|那个|这个|这款|那款|还有|怎么样|如何|请问|一下|知道|哪些|哪种|几种|什么|多少|可以|能不能|是不是|有没有|那|呢|的|它|吗|啊|呀|么|有|是|个|和|跟|还|要|了|吧|嘛|哦|用|能|我|想|问|下|呃|嗯)/g;
 const FILLER_EN = new Set(
   (
     'and what whats about how is are it its the does do did have has much many of for then ok okay so a an one ones ' +
-    'that this there please tell me with in on come comes get i can could you your which any'
+    'that this there please tell me with in on come comes get i can could you your which any other another'
   ).split(' '),
 );
 

@@ -47,6 +47,11 @@ export interface DecisionInput {
    * ("how much is shipping?" after a product question is about shipping, not the product).
    */
   readonly followUpYield: number;
+  /**
+   * A product (`kg`) intent answered with no product in sight (the catalogue / a clarifying question) needs at least
+   * this confidence: such intents share generic words ("tell me", "how much") with out-of-scope questions.
+   */
+  readonly catalogueThreshold?: number;
 }
 
 /** The intent id a graph answer is reported (and thresholded) under. */
@@ -96,14 +101,21 @@ export function decideTurn(input: DecisionInput): TurnDecision {
   const isProduct = target?.kind === 'intent' && target.intent.action === 'kg';
   const procedure = confident && target !== undefined && !isProduct && input.asksHowTo;
 
-  if (question !== undefined && question.kind !== 'overview' && (question.explicit || question.elliptical) && !procedure) {
+  if (
+    question !== undefined &&
+    question.kind !== 'overview' &&
+    (question.explicit || question.elliptical) &&
+    !procedure
+  ) {
     return kgDecision(question, input.thresholdFor);
   }
   if (best !== undefined && target !== undefined && confident && !isProduct) return answerDecision(best, target);
   if (question !== undefined && (isProduct || best === undefined || best.confidence < input.followUpYield)) {
     return kgDecision(question, input.thresholdFor);
   }
-  if (best !== undefined && target !== undefined && confident && isProduct) return answerDecision(best, target);
+  const catalogue =
+    best !== undefined && best.confidence >= Math.max(input.catalogueThreshold ?? 0.95, input.thresholdFor(best.id));
+  if (best !== undefined && target !== undefined && catalogue && isProduct) return answerDecision(best, target);
   return {
     kind: 'handoff',
     reason: 'low_confidence',

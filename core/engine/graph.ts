@@ -52,11 +52,15 @@ export interface GraphIndex {
   linkAttributes(text: string): AttributeMention[];
   /**
    * The attribute asked for: of several, the ones not named by a question phrase ("how much", "多少") win
-   * ("how much data" asks for data), then the longest, then the last.
+   * ("how much data" asks for data), then the last one ("what does the warranty cover" asks what it covers).
    */
   linkAttribute(text: string): AttributeMention | undefined;
+  /** The attributes that may be the one asked for, in text order (question phrases only when nothing else). */
+  attributeCandidates(text: string): AttributeMention[];
   /** A variant of `productId` named in the text by its name or alias (e.g. 黑色, black). */
   linkVariant(text: string, productId: string): PhraseMatch<string> | undefined;
+  /** Whether any variant name or alias (of any product) occurs in the text ("黑色的呢?"). */
+  mentionsVariant(text: string): boolean;
   /** The product a variant belongs to, or the entity itself. */
   productOf(id: string): string;
   variantsOf(productId: string): readonly GraphEntity[];
@@ -142,13 +146,12 @@ export function createGraphIndex(graph: KnowledgeGraph, knownWords: ReadonlySet<
       question: QUESTION_PHRASE.test(m.phrase),
     }));
   };
-  const linkAttribute = (text: string): AttributeMention | undefined => {
+  const attributeCandidates = (text: string): AttributeMention[] => {
     const all = linkAttributes(text);
     const named = all.filter((m) => !m.question);
-    const pool = named.length > 0 ? named : all;
-    const best = [...pool].sort((a, b) => b.length - a.length || b.start - a.start)[0];
-    return best === undefined ? undefined : { key: best.key, start: best.start, length: best.length, score: best.score };
+    return (named.length > 0 ? named : all).map(({ key, start, length, score }) => ({ key, start, length, score }));
   };
+  const linkAttribute = (text: string): AttributeMention | undefined => attributeCandidates(text).at(-1);
   const valueOf = (id: string, key: string): FoundValue | undefined => {
     const seen = new Set<string>();
     for (let cur: string | undefined = id; cur !== undefined && !seen.has(cur); cur = parent.get(cur)) {
@@ -171,7 +174,9 @@ export function createGraphIndex(graph: KnowledgeGraph, knownWords: ReadonlySet<
       [...linkEntities(text)].sort((a, b) => b.length - a.length || b.score - a.score || a.start - b.start)[0],
     linkAttributes: (text) => linkAttributes(text).map(({ key, start, length, score }) => ({ key, start, length, score })),
     linkAttribute,
+    attributeCandidates,
     linkVariant: (text, productId) => variantMatchers.get(productOf(productId))?.longest(text),
+    mentionsVariant: (text) => [...variantMatchers.values()].some((m) => m.longest(text) !== undefined),
     productOf,
     variantsOf: (productId) => variants.get(productId) ?? [],
     valueOf,

@@ -136,20 +136,22 @@ function resolveComparison(
  * At least one of them must be in the text: memory alone never makes a question.
  */
 export function resolveKgQuestion(text: string, graph: GraphIndex, context: ConversationContext): KgResolution {
+  // Memory is read only when the text gives a reason to (an answer's cache key holds what it read).
   const mentions = graph.linkEntities(text);
   const named: { entityId: string; score: number }[] = [];
   for (const m of mentions) if (!named.some((n) => n.entityId === m.entityId)) named.push(m);
 
-  if (named.length >= 2 || (named.length === 0 && context.compared !== undefined)) {
-    if (asksToCompare(text) || comparisonDirection(text) !== undefined) {
-      const comparison = resolveComparison(text, graph, context, named);
-      if (comparison !== undefined) {
-        return { mentioned: comparison.entityIds[0] ?? '', focus: comparison.entityIds[0] ?? '', question: comparison };
-      }
+  const comparing = asksToCompare(text) || comparisonDirection(text) !== undefined;
+  if (comparing && (named.length >= 2 || (named.length === 0 && context.compared !== undefined))) {
+    const comparison = resolveComparison(text, graph, context, named);
+    if (comparison !== undefined) {
+      return { mentioned: comparison.entityIds[0] ?? '', focus: comparison.entityIds[0] ?? '', question: comparison };
     }
   }
 
   const best = graph.linkEntity(text);
+  const candidates = graph.attributeCandidates(text);
+  let linked = candidates.at(-1);
   let base = best?.entityId;
   let entityScore = best?.score ?? 0;
   let fromText = base !== undefined;
@@ -164,10 +166,13 @@ export function resolveKgQuestion(text: string, graph: GraphIndex, context: Conv
       fromText = true;
     }
   }
-  const remembered = context.entity;
-  if (base === undefined && remembered !== undefined && graph.entity(remembered.value) !== undefined) {
-    base = remembered.value;
-    entityScore = decayed(remembered, LINK_SCORES.remembered);
+  let remembered: Remembered | undefined;
+  if (base === undefined && (linked !== undefined || graph.mentionsVariant(text))) {
+    remembered = context.entity;
+    if (remembered !== undefined && graph.entity(remembered.value) !== undefined) {
+      base = remembered.value;
+      entityScore = decayed(remembered, LINK_SCORES.remembered);
+    }
   }
   if (base === undefined) return {};
   const variant = graph.linkVariant(text, base)?.value;
@@ -178,7 +183,11 @@ export function resolveKgQuestion(text: string, graph: GraphIndex, context: Conv
   const mentioned = variant ?? (fromText ? base : undefined);
   const out = { ...(mentioned === undefined ? {} : { mentioned }), focus: entityId };
 
-  const linked = graph.linkAttribute(text);
+  if (candidates.length > 1) {
+    // "what does the Claw Buds warranty cover": naming one attribute to reach another one relation away
+    // (its warranty policy's coverage) asks for the far one.
+    linked = candidates.find((c) => graph.findValue(entityId, c.key)?.via !== undefined) ?? linked;
+  }
   let attribute = linked?.key;
   let attributeScore = linked?.score ?? 0;
   if (attribute === undefined && mentioned !== undefined && context.attribute !== undefined) {

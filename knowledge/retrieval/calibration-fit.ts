@@ -42,7 +42,11 @@ export interface RankerModel {
   readonly top: LogisticModel;
 }
 
-/** The top stage's features: the candidate's score and its lead over the best other candidate. */
+/**
+ * The top stage's features: the candidate's score and its lead over the best other candidate. (Adding the
+ * candidate's coverage and cosine here lowered answered-correct on both development bots without a gain on
+ * out-of-scope questions, so the top stage reads the score and the lead only.)
+ */
 export function topFeatures(score: number, bestOther: number): number[] {
   return [score, score - bestOther];
 }
@@ -142,7 +146,7 @@ export async function fitRankerCalibration(options: CalibrationFitOptions): Prom
   let right = 0;
   let inScope = 0;
   for (const q of perQuery) {
-    const scored = q.x.map((x, i) => ({ p: predictLogistic(score, x), right: q.right[i] ?? false }));
+    const scored = q.x.map((x, i) => ({ x, p: predictLogistic(score, x), right: q.right[i] ?? false }));
     scored.sort((a, b) => b.p - a.p);
     const first = scored[0];
     if (first === undefined) continue;

@@ -52,10 +52,14 @@ export function hnswAvailable(): boolean {
  * Builds an HNSW index (inner product) over `data` (row-major, n × dimensions, unit vectors).
  * @throws BotError `inference.unavailable` when usearch cannot be loaded.
  */
-export function createHnswIndex(data: Float32Array, dimensions: number, options: HnswOptions = {}): VectorIndex {
+export function createHnswIndex(
+  data: Float32Array,
+  dimensions: number,
+  options: HnswOptions = {},
+): VectorIndex & { setEfSearch(ef: number): void } {
   const { Index } = loadUsearch();
   const size = data.length / dimensions;
-  const efSearch = options.efSearch ?? 64;
+  let efSearch = options.efSearch ?? 64;
   const index = new Index({
     metric: 'ip',
     dimensions,
@@ -67,6 +71,9 @@ export function createHnswIndex(data: Float32Array, dimensions: number, options:
   for (let i = 0; i < size; i++) keys[i] = BigInt(i);
   if (size > 0) index.add(keys, data, options.threads ?? 0);
   return {
+    setEfSearch: (ef: number) => {
+      efSearch = Math.max(1, Math.floor(ef));
+    },
     kind: 'hnsw',
     dimensions,
     size,
