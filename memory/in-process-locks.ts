@@ -27,6 +27,8 @@ interface KeyState {
 }
 
 const ignore = (): void => undefined;
+/** Reason for ending a lease timer; shared so a release does not build an Error (and its stack) per turn. */
+const RELEASED: unknown = Object.freeze({ released: true });
 
 /**
  * Per-key mutual exclusion for one process, FIFO: the lock passes straight to the longest waiter on release,
@@ -50,7 +52,7 @@ export function createInProcessLocks(options: InProcessLocksOptions): Locks {
   const release = (key: string, holder: Holder): void => {
     const state = states.get(key);
     if (state?.holder !== holder) return;
-    holder.lease.abort();
+    holder.lease.abort(RELEASED);
     state.holder = undefined;
     const next = state.queue.shift();
     if (next === undefined) states.delete(key);
@@ -116,7 +118,7 @@ export function createInProcessLocks(options: InProcessLocksOptions): Locks {
     close() {
       closed = true;
       const waiters = [...states.values()].flatMap((s) => s.queue.splice(0));
-      for (const state of states.values()) state.holder?.lease.abort();
+      for (const state of states.values()) state.holder?.lease.abort(RELEASED);
       states.clear();
       for (const waiter of waiters) waiter.fail(new BotError('kv.unavailable', 'locks closed while waiting'));
       return Promise.resolve();

@@ -67,7 +67,10 @@ export function createInProcessMemory(options: InProcessMemoryOptions, deps: { c
       return fromSync(() => {
         const stored = normalizeTurn(turn);
         const entry = live(key) ?? { turns: [], expiresAt: 0 };
-        entry.turns.push(stored);
+        // Insert in arrival order (after turns that arrived at the same time or earlier), then trim the oldest.
+        let at = entry.turns.length;
+        while (at > 0 && (entry.turns[at - 1]?.at ?? 0) > stored.at) at -= 1;
+        entry.turns.splice(at, 0, stored);
         if (entry.turns.length > window) entry.turns.splice(0, entry.turns.length - window);
         touch(key, entry);
       });

@@ -38,13 +38,47 @@ for i = #entries, 1, -1 do
 end
 return 0
 `;
+/**
+ * Inserts the encoded turn ARGV[1] in arrival order (by its `at`, ARGV[2]; after equal ones), keeps the
+ * newest ARGV[3] turns and sets the TTL to ARGV[4] ms. Turns of one conversation are processed one at a time,
+ * but across replicas not necessarily in the order they arrived: ordering on insert keeps the window equal
+ * to the latest turns by arrival. Only entries newer than the new turn are scanned (usually none).
+ */
+const APPEND_LUA = `
+local n = redis.call('LLEN', KEYS[1])
+local at = tonumber(ARGV[2])
+local i = n - 1
+local pivot = nil
+while i >= 0 do
+  local entry = redis.call('LINDEX', KEYS[1], i)
+  local ok, head = pcall(cjson.decode, string.match(entry, '^[^\\n]*'))
+  local entryAt = nil
+  if ok and type(head) == 'table' then entryAt = tonumber(head['at']) end
+  if entryAt == nil or entryAt <= at then
+    pivot = entry
+    break
+  end
+  i = i - 1
+end
+if i == n - 1 then
+  redis.call('RPUSH', KEYS[1], ARGV[1])
+elseif pivot == nil then
+  redis.call('LPUSH', KEYS[1], ARGV[1])
+else
+  redis.call('LINSERT', KEYS[1], 'AFTER', pivot, ARGV[1])
+end
+redis.call('LTRIM', KEYS[1], -tonumber(ARGV[3]), -1)
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return 1
+`;
 const addReplyScript = redisScript(ADD_REPLY_LUA);
+const appendScript = redisScript(APPEND_LUA);
 
 /**
  * Conversation memory in Redis, shared by every replica.
  *
  * One list per conversation at `<keyPrefix>:<tenant>:mem:{<conversationKey>}` (hash-tagged for Redis Cluster),
- * one element per turn (see `turn-codec.ts`). `appendTurn` is `MULTI RPUSH LTRIM PEXPIRE EXEC`;
+ * one element per turn (see `turn-codec.ts`). `appendTurn` is one Lua script (insert in arrival order, trim, PEXPIRE);
  * `addReply` is one Lua script (find by id prefix, LSET, PEXPIRE), so concurrent writers never lose updates.
  * Redis failures surface as `BotError('memory.unavailable')`.
  *
@@ -87,15 +121,7 @@ export function createRedisMemory(options: RedisMemoryOptions, deps: RedisMemory
     appendTurn(key, turn) {
       const encoded = encodeTurn(turn);
       return guard('appendTurn', async () => {
-        const redisKey = memoryKey(ns, key);
-        const results = await redis
-          .multi()
-          .rpush(redisKey, encoded)
-          .ltrim(redisKey, -window, -1)
-          .pexpire(redisKey, ttlMs)
-          .exec();
-        if (results === null) throw new Error('transaction aborted');
-        for (const [error] of results) if (error) throw error;
+        await appendScript.run(redis, [memoryKey(ns, key)], [encoded, String(turn.at), String(window), String(ttlMs)]);
       });
     },
 

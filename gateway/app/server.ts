@@ -19,6 +19,7 @@ export interface ServerOptions {
 export function createServer(options: ServerOptions): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('etag', false); // API answers are not cacheable; hashing every body costs CPU
   app.set('trust proxy', options.trustProxy);
   app.use(webhookRoutes(options.channels, options.log));
   app.use(

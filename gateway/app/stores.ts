@@ -44,6 +44,8 @@ export function createStores(config: AppConfig, deps: { clock: Clock; log: Logge
     maxRetriesPerRequest: 2,
     connectTimeout: 3000,
     enableOfflineQueue: true,
+    // Commands issued in the same tick share one round trip (each turn makes several small calls).
+    enableAutoPipelining: true,
     retryStrategy: (times) => Math.min(times * 200, 2000),
   });
   redis.on('error', (error: Error) => deps.log.warn({ err: error.message }, 'redis connection problem'));

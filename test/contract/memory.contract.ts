@@ -74,6 +74,25 @@ export function runMemoryContract(subject: MemoryContractSubject): void {
       assert.deepEqual(ids(await memory.recent(key)), ['m3', 'm4', 'm5', 'm6', 'm7']);
     });
 
+    it('keeps turns in arrival order (by at) when they are stored out of order, trimming the earliest', async () => {
+      const memory = await store({ turns: 5 });
+      const key = newKey();
+      // processed in this order (e.g. on two replicas), arrived in numeric order
+      for (const i of [1, 4, 2, 7, 3, 6, 5]) await memory.appendTurn(key, turn(i));
+      assert.deepEqual(ids(await memory.recent(key)), ['m3', 'm4', 'm5', 'm6', 'm7']);
+      // a turn older than everything kept is trimmed straight away
+      await memory.appendTurn(key, turn(2));
+      assert.deepEqual(ids(await memory.recent(key)), ['m3', 'm4', 'm5', 'm6', 'm7']);
+    });
+
+    it('keeps equal arrival times in storage order', async () => {
+      const memory = await store({ turns: 5 });
+      const key = newKey();
+      await memory.appendTurn(key, { ...turn(1), at: 500 });
+      await memory.appendTurn(key, { ...turn(2), at: 500 });
+      assert.deepEqual(ids(await memory.recent(key)), ['m1', 'm2']);
+    });
+
     it('honours a configured window other than 5', async () => {
       const memory = await store({ turns: 2 });
       const key = newKey();
