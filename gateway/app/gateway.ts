@@ -164,6 +164,7 @@ export async function buildGateway(config: AppConfig, deps: GatewayDeps): Promis
         });
         s.keepAliveTimeout = 65_000;
         s.headersTimeout = 66_000;
+        s.requestTimeout = 30_000; // a client that stalls mid-body cannot hold a socket (or shutdown) for long
         server = s;
       }),
     close: async () => {
