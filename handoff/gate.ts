@@ -85,9 +85,11 @@ export function handoffGate(options: HandoffGateOptions, deps: { service: Handof
     return decision.action === 'handoff' ? { reason: 'repeated_low_confidence' } : undefined;
   };
 
+  /** This turn's language, else the conversation's last one, else detected from the text (or the default). */
   const langOf = (ctx: TurnContext, message?: InboundMessage): string => {
     const meta = ctx.state.get('memory.meta') as Record<string, string> | undefined;
-    const fromMeta = meta?.[META.lang];
+    const fromMeta =
+      meta?.[META.lang] ?? ctx.history.findLast((t) => t.meta?.[META.lang] !== undefined)?.meta?.[META.lang];
     if (fromMeta !== undefined) return fromMeta;
     return detectLanguage(ctx.text, [message?.locale], ['zh', 'en'], service.options.defaultLanguage);
   };
@@ -156,6 +158,8 @@ export function handoffGate(options: HandoffGateOptions, deps: { service: Handof
 
     if (ev.kind === 'action') {
       if (ev.action === 'handoff.request' && ticket === undefined) {
+        // Memory is loaded for messages only: read it here for the packet and the customer's language.
+        ctx.history = await service.deps.memory.recent(ctx.conversationKey);
         await open(ctx, { reason: 'user_request' }, deliver);
         ctx.understanding = {
           intent: 'human',

@@ -82,12 +82,7 @@ export function createDialogueEngine(options: DialogueEngineOptions): DialogueEn
     context: ConversationContext,
     signal: AbortSignal | undefined,
   ): Promise<DialogueResult> => {
-    const lang = pick(
-      languageOfText(text) ??
-        languageOfText('', [locale]) ??
-        context.lang ??
-        defaultLang,
-    );
+    const lang = pick(languageOfText(text) ?? languageOfText('', [locale]) ?? context.lang ?? defaultLang);
     if (text === '') {
       return {
         reply: [{ type: 'text', text: bot.messages.unsupported[lang] }],
@@ -98,15 +93,15 @@ export function createDialogueEngine(options: DialogueEngineOptions): DialogueEn
     const askedForHuman = asksForHuman(text);
     const best = askedForHuman ? undefined : await bestAnswer(text, signal);
     const kg = askedForHuman ? {} : resolveKgQuestion(text, graph, context);
-    const decision = decideTurn({
-      best,
-      kg,
-      askedForHuman,
-      asksHowTo: asksHowTo(text),
-      thresholdFor,
-      followUpYield,
-    });
-    return toResult({ bot, graph, decision, kg, lang });
+    const input = { best, kg, askedForHuman, asksHowTo: asksHowTo(text), thresholdFor, followUpYield };
+    const decision = decideTurn(input);
+    const result = toResult({ bot, graph, decision, kg, lang });
+    if (decision.kind !== 'handoff' || decision.reason !== 'low_confidence') return result;
+    // The best guess below the threshold: never sent by the bot; offered to an agent as a draft and as evidence.
+    const guess = decideTurn({ ...input, thresholdFor: () => 0, catalogueThreshold: 0 });
+    if (guess.kind === 'handoff') return result;
+    const { reply, understanding } = toResult({ bot, graph, decision: guess, kg, lang });
+    return { ...result, draft: { reply, understanding } };
   };
 
   const memo = createAnswerMemo({

@@ -196,15 +196,25 @@ describe('handoff gate and service (pipeline, manual clock)', () => {
     assert.deepEqual(ticket.sources, ['faq:refund']);
   });
 
-  it('opens on a Slack handoff.request button and ends on handoff.end', async () => {
+  it('opens on a Slack handoff.request button (in the conversation language) and ends on handoff.end', async () => {
     const b = createBench();
-    const pressed = await b.act('handoff.request');
+    await b.say('hello');
+    await b.say('weather');
+    await b.say('/end');
+    const english = await b.act('handoff.request');
+    assert.match(english.texts[0]!, /number 1 in the queue/, 'the language of the conversation so far');
+    assert.deepEqual(
+      (await b.service.active('rest:default:s1'))?.history.map((t) => t.user),
+      ['hello', 'weather', '/end'],
+    );
+    await b.act('handoff.end');
+    const pressed = await b.act('handoff.request', undefined, 'fresh');
     assert.equal(pressed.understanding?.handoff, true);
-    assert.match(pressed.texts[0]!, /第 1 位/);
-    assert.equal((await b.service.active('rest:default:s1'))?.reason, 'user_request');
-    const ended = await b.act('handoff.end');
+    assert.match(pressed.texts[0]!, /第 1 位/, 'no history: the default language');
+    assert.equal((await b.service.active('rest:default:fresh'))?.reason, 'user_request');
+    const ended = await b.act('handoff.end', undefined, 'fresh');
     assert.equal(ended.texts.length, 1);
-    assert.equal(await b.service.active('rest:default:s1'), undefined);
+    assert.equal(await b.service.active('rest:default:fresh'), undefined);
   });
 
   it('refuses an agent reply when the channel window is closed, with the reason', async () => {
