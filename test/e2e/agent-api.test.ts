@@ -203,3 +203,38 @@ describe('handoff over HTTP: agent API, customer events, CLI accounts', function
     assert.equal((await fetch(`${gw.url}/console`, { redirect: 'manual' })).status, 301);
   });
 });
+
+describe('handoff over HTTP: the middle band (draft approval)', function () {
+  let gw: TestGateway;
+  let tmp: ReturnType<typeof tempConsoleConfig>;
+  before(async () => {
+    tmp = tempConsoleConfig();
+    await cliAddAgent(tmp.configPath, tmp.dir, ['amy', '--password', 'amy-password-1', '--name', 'Amy']);
+    gw = await startGateway({ handoff: { agentsFile: tmp.agentsFile, draftThreshold: 0.01 } });
+  });
+  after(async () => {
+    await gw?.close();
+    rmSync(tmp.dir, { recursive: true, force: true });
+  });
+
+  it('queues a low-confidence guess as a draft; the approved (edited) answer reaches the customer; the bot carries on', async () => {
+    const session = `draft-${randomUUID()}`;
+    const first = await chat(gw.url, gw.key, { query: 'what is the meaning of life', session_id: session });
+    assert.equal(first.body.handoff, true);
+    const ticket = (await gw.gateway.handoff.service.active(`rest:default:${session}`))!;
+    assert.equal(ticket.reason, 'draft_review');
+    assert.ok(ticket.draft !== undefined && ticket.draft.text.length > 0, 'the bot drafted an answer');
+    assert.ok(ticket.sources.length > 0, 'the draft sources are evidence in the packet');
+    const stream = await openEvents(gw.url, `/api/v1/sessions/${session}/events`, {
+      authorization: `Bearer ${gw.key}`,
+    });
+    const amy = await loginAgent(gw.url, 'amy', 'amy-password-1');
+    const approved = await agentCall(gw.url, amy, 'POST', `/tickets/${ticket.id}/approve`, { text: 'Edited by Amy.' });
+    assert.equal(approved.status, 200);
+    const got = await stream.waitFor((e) => e.event === 'message' && e.data['text'] === 'Edited by Amy.');
+    assert.equal(got.data['author'], 'agent');
+    stream.close();
+    const next = await chat(gw.url, gw.key, { query: '退货怎么办', session_id: session });
+    assert.equal(next.body.handoff, false);
+  });
+});
