@@ -27,6 +27,8 @@ interface Args {
   vectors: number;
   queries: number;
   ef: number[];
+  m: number;
+  efc: number;
   out: string;
 }
 
@@ -41,6 +43,8 @@ function parseArgs(argv: readonly string[]): Args {
     vectors: Number(get('vectors') ?? 1_000_000),
     queries: Number(get('queries') ?? 500),
     ef: list(get('ef'), [64, 128, 256, 512]),
+    m: Number(get('m') ?? 16),
+    efc: Number(get('efc') ?? 128),
     out: get('out') ?? path.join('bench', 'results', 'retrieval.json'),
   };
 }
@@ -57,8 +61,41 @@ function prng(seed: number): () => number {
   };
 }
 
-const ZH_SYLLABLES = [...'订单退款发货快递地址修改取消支付优惠会员积分发票保修维修换货价格颜色库存尺寸电池屏幕物流时间门店客服账号密码登录手机耳机手表平板套餐流量漫游合约'];
-const EN_SYLLABLES = ['or', 'der', 're', 'fund', 'ship', 'ping', 'pay', 'ment', 'war', 'ran', 'ty', 'col', 'our', 'st', 'ock', 'bat', 'ter', 'y', 'scr', 'een', 'acc', 'ount', 'pass', 'word', 'pl', 'an', 'da', 'ta', 'ro', 'am'];
+const ZH_SYLLABLES = [
+  ...'订单退款发货快递地址修改取消支付优惠会员积分发票保修维修换货价格颜色库存尺寸电池屏幕物流时间门店客服账号密码登录手机耳机手表平板套餐流量漫游合约',
+];
+const EN_SYLLABLES = [
+  'or',
+  'der',
+  're',
+  'fund',
+  'ship',
+  'ping',
+  'pay',
+  'ment',
+  'war',
+  'ran',
+  'ty',
+  'col',
+  'our',
+  'st',
+  'ock',
+  'bat',
+  'ter',
+  'y',
+  'scr',
+  'een',
+  'acc',
+  'ount',
+  'pass',
+  'word',
+  'pl',
+  'an',
+  'da',
+  'ta',
+  'ro',
+  'am',
+];
 
 /** A Zipf-like vocabulary of zh and en words and a generator of questions over it. */
 function questionGenerator(seed: number): { question: () => string; perturb: (q: string) => string } {
@@ -71,7 +108,8 @@ function questionGenerator(seed: number): { question: () => string; perturb: (q:
     const n = 2 + Math.floor(rand() * 2);
     return Array.from({ length: n }, () => EN_SYLLABLES[Math.floor(rand() * EN_SYLLABLES.length)]).join('');
   });
-  const zipf = (words: string[]): string => words[Math.min(words.length - 1, Math.floor(words.length * rand() ** 3))] ?? '';
+  const zipf = (words: string[]): string =>
+    words[Math.min(words.length - 1, Math.floor(words.length * rand() ** 3))] ?? '';
   const question = (): string => {
     const n = 4 + Math.floor(rand() * 6);
     return rand() < 0.5
@@ -99,13 +137,20 @@ function percentile(sorted: readonly number[], p: number): number {
 function summary(samples: number[]): { p50: number; p99: number; mean: number } {
   const s = [...samples].sort((a, b) => a - b);
   const r = (x: number): number => Math.round(x * 1000) / 1000;
-  return { p50: r(percentile(s, 50)), p99: r(percentile(s, 99)), mean: r(s.reduce((a, b) => a + b, 0) / (s.length || 1)) };
+  return {
+    p50: r(percentile(s, 50)),
+    p99: r(percentile(s, 99)),
+    mean: r(s.reduce((a, b) => a + b, 0) / (s.length || 1)),
+  };
 }
 
 async function faqBench(size: number, queries: number): Promise<Record<string, unknown>> {
   const gen = questionGenerator(size);
   // Entries of 2 questions each: `size` entries, 2·size texts.
-  const units: AnswerUnit[] = Array.from({ length: size }, (_, i) => ({ id: `faq:${i}`, texts: [gen.question(), gen.question()] }));
+  const units: AnswerUnit[] = Array.from({ length: size }, (_, i) => ({
+    id: `faq:${i}`,
+    texts: [gen.question(), gen.question()],
+  }));
   const tokenizer = createTokenizer({ segmenter: createDefaultSegmenter() });
   const t0 = performance.now();
   const ranker = await createHybridRanker({ units, tokenizer, model: DEFAULT_RANKER_MODEL, hnsw: { efSearch: 64 } });
@@ -152,22 +197,32 @@ function randomUnitVectors(n: number, dim: number, seed: number): Float32Array {
   return data;
 }
 
-function vectorBench(n: number, queries: number, efs: readonly number[]): Record<string, unknown> {
+function vectorBench(
+  n: number,
+  queries: number,
+  efs: readonly number[],
+  m: number,
+  efc: number,
+): Record<string, unknown> {
   const dim = 256;
   const k = 10;
   const data = randomUnitVectors(n, dim, 42);
   const qs = randomUnitVectors(queries, dim, 4242);
   const exact = createExactIndex(data, dim);
   const te = performance.now();
-  const truth = Array.from({ length: queries }, (_, i) => new Set(exact.search(qs.subarray(i * dim, (i + 1) * dim), k).map((h) => h.id)));
+  const truth = Array.from(
+    { length: queries },
+    (_, i) => new Set(exact.search(qs.subarray(i * dim, (i + 1) * dim), k).map((h) => h.id)),
+  );
   const exactMs = (performance.now() - te) / queries;
   const results: Record<string, unknown>[] = [];
   const t0 = performance.now();
-  // One build; efSearch is a search-time setting, so build once per ef value only if the binding cannot change it.
+  const tb = performance.now();
+  const index = createHnswIndex(data, dim, { connectivity: m, efConstruction: efc, efSearch: 64 });
+  const buildMs = performance.now() - tb;
+  process.stderr.write(`  HNSW build of ${n} vectors (M=${m}, efConstruction=${efc}): ${Math.round(buildMs)} ms\n`);
   for (const ef of efs) {
-    const tb = performance.now();
-    const index = createHnswIndex(data, dim, { connectivity: 16, efConstruction: 128, efSearch: ef });
-    const buildMs = performance.now() - tb;
+    index.setEfSearch(ef);
     const times: number[] = [];
     let found = 0;
     for (let i = 0; i < queries; i++) {
@@ -178,10 +233,25 @@ function vectorBench(n: number, queries: number, efs: readonly number[]): Record
       const want = truth[i] ?? new Set<number>();
       for (const h of hits) if (want.has(h.id)) found++;
     }
-    results.push({ efSearch: ef, buildMs: Math.round(buildMs), latencyMs: summary(times), recallAt10: Math.round((found / (queries * k)) * 10_000) / 10_000 });
-    process.stderr.write(`  1M-vector HNSW ef=${ef}: ${JSON.stringify(results[results.length - 1])}\n`);
+    results.push({
+      efSearch: ef,
+      latencyMs: summary(times),
+      recallAt10: Math.round((found / (queries * k)) * 10_000) / 10_000,
+    });
+    process.stderr.write(`  HNSW ef=${ef}: ${JSON.stringify(results[results.length - 1])}\n`);
   }
-  return { vectors: n, dimensions: dim, k, queries, exactSearchMsPerQuery: Math.round(exactMs * 100) / 100, hnsw: results, totalMs: Math.round(performance.now() - t0) };
+  return {
+    vectors: n,
+    dimensions: dim,
+    k,
+    queries,
+    connectivity: m,
+    efConstruction: efc,
+    buildMs: Math.round(buildMs),
+    exactSearchMsPerQuery: Math.round(exactMs * 100) / 100,
+    hnsw: results,
+    totalMs: Math.round(performance.now() - t0),
+  };
 }
 
 async function main(): Promise<void> {
@@ -192,9 +262,15 @@ async function main(): Promise<void> {
     faq.push(r);
     process.stderr.write(`FAQ ${size}: ${JSON.stringify(r)}\n`);
   }
-  const vectors = args.vectors > 0 ? vectorBench(args.vectors, Math.min(args.queries, 200), args.ef) : undefined;
+  const vectors =
+    args.vectors > 0 ? vectorBench(args.vectors, Math.min(args.queries, 200), args.ef, args.m, args.efc) : undefined;
   const result = {
-    machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? '', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+    machine: {
+      cpus: cpus().length,
+      cpu: cpus()[0]?.model ?? '',
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+    },
     faq,
     vectors,
     targets: { faqP99MsAt10k: 5, vectorsP99Ms: 20, vectorsRecallAt10: 0.95 },

@@ -172,7 +172,8 @@ export function createGraphIndex(graph: KnowledgeGraph, knownWords: ReadonlySet<
     linkEntities,
     linkEntity: (text) =>
       [...linkEntities(text)].sort((a, b) => b.length - a.length || b.score - a.score || a.start - b.start)[0],
-    linkAttributes: (text) => linkAttributes(text).map(({ key, start, length, score }) => ({ key, start, length, score })),
+    linkAttributes: (text) =>
+      linkAttributes(text).map(({ key, start, length, score }) => ({ key, start, length, score })),
     linkAttribute,
     attributeCandidates,
     linkVariant: (text, productId) => variantMatchers.get(productOf(productId))?.longest(text),
@@ -187,7 +188,8 @@ export function createGraphIndex(graph: KnowledgeGraph, knownWords: ReadonlySet<
         masked = `${masked.slice(0, start)}${' '.repeat(length)}${masked.slice(start + length)}`;
       };
       for (const m of entityMatcher.mentions(text)) blank(m.start, m.length);
-      for (const matcher of variantMatchers.values()) for (const m of matcher.mentions(masked)) blank(m.start, m.length);
+      for (const matcher of variantMatchers.values())
+        for (const m of matcher.mentions(masked)) blank(m.start, m.length);
       for (const m of attributeMatcher.mentions(masked)) blank(m.start, m.length);
       return masked;
     },

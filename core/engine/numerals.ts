@@ -1,6 +1,17 @@
 /** Chinese numerals written out ("十五", "二十") turned into digits for name matching (pure). */
 
-const DIGIT: Readonly<Record<string, number>> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+const DIGIT: Readonly<Record<string, number>> = {
+  一: 1,
+  二: 2,
+  两: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9,
+};
 
 /**
  * Replaces numbers written with 十 (10–99: 十, 十五, 二十, 二十五) by digits, so "爪机十五" meets "爪机15".

@@ -94,7 +94,10 @@ export function renderComparison(graph: GraphIndex, question: CompareQuestion, l
       verdict = lang === 'zh' ? `两者的${label}相同。` : `They have the same ${label}. `;
     }
   }
-  const text = lang === 'zh' ? `${verdict}${label}对比——${list}。` : `${verdict}${label[0]?.toUpperCase() ?? ''}${label.slice(1)} — ${list}.`;
+  const text =
+    lang === 'zh'
+      ? `${verdict}${label}对比——${list}。`
+      : `${verdict}${label[0]?.toUpperCase() ?? ''}${label.slice(1)} — ${list}.`;
   return { text, sources: question.found.flatMap((f) => valueSources(f, question.attribute)) };
 }
 

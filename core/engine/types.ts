@@ -1,3 +1,5 @@
+import type { IntentPrediction } from '../ports/inference.js';
+
 /**
  * The plain data a dialogue engine needs to know about a bot. Knowledge loaders (e.g. `knowledge/bot-folder`)
  * produce these shapes; core never reads files itself.
@@ -126,7 +128,7 @@ export interface AnswerRanker {
   readonly name: string;
   rank(
     text: string,
-    prediction: import('../ports/inference.js').IntentPrediction | undefined,
+    prediction: IntentPrediction | undefined,
     options?: { signal?: AbortSignal },
   ): Promise<RankedAnswer[]>;
 }

@@ -106,14 +106,19 @@ export function registerKbCommand(program: Command, ctx: CliContext): void {
         ctx.print(JSON.stringify(stats, null, 2));
         return;
       }
-      for (const [k, v] of Object.entries(stats)) ctx.print(`${k.padEnd(20)} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+      for (const [k, v] of Object.entries(stats)) {
+        ctx.print(`${k.padEnd(20)} ${typeof v === 'string' || typeof v === 'number' ? String(v) : JSON.stringify(v)}`);
+      }
     });
 
   program
     .command('eval-kb')
     .description('answer a query set with a bot folder and score it (contract: docs/bot-folder.md#eval-kb)')
     .requiredOption('--bot <dir>', 'bot folder')
-    .requiredOption('--queries <file>', 'JSONL: {"turns": [...], "expect": {"faq": ID} | {"contains": [...]} | {"handoff": true}}')
+    .requiredOption(
+      '--queries <file>',
+      'JSONL: {"turns": [...], "expect": {"faq": ID} | {"contains": [...]} | {"handoff": true}}',
+    )
     .option('--json', 'print the report as JSON (default: a summary)')
     .option('--verbose', 'also list every query not answered as expected (stderr)')
     .option('-c, --config <path>', 'config file for handoff.threshold (default: built-in defaults)')

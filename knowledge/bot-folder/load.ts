@@ -49,7 +49,9 @@ async function readFaqCsv(dir: string, problems: BotFolderProblem[]): Promise<So
   }
   const parsed = faqFromCsv(file, text);
   problems.push(...parsed.problems);
-  return parsed.problems.length > 0 ? { file, content: undefined, unreadable: true } : { file, content: parsed.content };
+  return parsed.problems.length > 0
+    ? { file, content: undefined, unreadable: true }
+    : { file, content: parsed.content };
 }
 
 /**

@@ -3,9 +3,7 @@ import { BotError } from '../../core/errors.js';
 
 /** What the reply to the last turn must be. */
 export type Expectation =
-  | { readonly faq: string }
-  | { readonly contains: readonly string[] }
-  | { readonly handoff: true };
+  { readonly faq: string } | { readonly contains: readonly string[] } | { readonly handoff: true };
 
 /** One query: turns sent in one session; the expectation applies to the reply to the last one. */
 export interface EvalQuery {

@@ -70,7 +70,11 @@ export interface HybridRanker extends AnswerRanker {
   candidates(text: string, prediction?: IntentPrediction, signal?: AbortSignal): Promise<Candidate[]>;
 }
 
-async function embedAll(embedder: Embedder, texts: readonly string[], batch: number): Promise<Map<string, Float32Array>> {
+async function embedAll(
+  embedder: Embedder,
+  texts: readonly string[],
+  batch: number,
+): Promise<Map<string, Float32Array>> {
   const unique = [...new Set(texts)];
   const out = new Map<string, Float32Array>();
   for (let i = 0; i < unique.length; i += batch) {
@@ -126,7 +130,11 @@ export async function createHybridRanker(options: HybridRankerOptions): Promise<
   });
   const fitted = model;
 
-  const candidates = async (text: string, prediction?: IntentPrediction, signal?: AbortSignal): Promise<Candidate[]> => {
+  const candidates = async (
+    text: string,
+    prediction?: IntentPrediction,
+    signal?: AbortSignal,
+  ): Promise<Candidate[]> => {
     const [query] = await embedder.embed([text], signal === undefined ? {} : { signal });
     return core.candidates(tokenizer.tokens(text), query ?? zero, prediction);
   };

@@ -98,7 +98,9 @@ export function createRankerCore(options: RankerCoreOptions): RankerCore {
     const lex = byUnit(lexical.search(queryTokens, depth));
     const dense = byUnit(vectorIndex.search(queryVector, depth));
     const classifierRank = new Map<string, { rank: number; confidence: number }>();
-    (prediction?.ranking ?? []).forEach((s, i) => classifierRank.set(s.intent, { rank: i + 1, confidence: s.confidence }));
+    (prediction?.ranking ?? []).forEach((s, i) =>
+      classifierRank.set(s.intent, { rank: i + 1, confidence: s.confidence }),
+    );
 
     const picked: number[] = [];
     const add = (unit: number | undefined): void => {

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import {
   decideTurn,
+  type AttributeQuestion,
+  type BestAnswer,
   type DecisionInput,
   type FaqEntry,
   type IntentDefinition,
-  type KgQuery,
+  type KgQuestion,
 } from '../../../core/engine/index.js';
 
 const returns: IntentDefinition = {
@@ -17,26 +19,34 @@ const product: IntentDefinition = { id: 'product', examples: ['price'], action: 
 const complaint: IntentDefinition = { id: 'human', examples: ['投诉'], action: 'handoff' };
 const refund: FaqEntry = { id: 'refund-time', questions: ['多久'], answer: { zh: '3 天', en: '3 days' }, tags: [] };
 
-function query(explicit: boolean, confidence = 0.95): KgQuery {
+function question(over: Partial<AttributeQuestion> = {}): KgQuestion {
   return {
+    kind: 'attribute',
     entityId: 'p',
     attribute: 'price',
-    valueEntityId: 'p',
-    value: 1,
-    entityScore: confidence,
-    attributeScore: confidence,
-    confidence,
-    explicit,
+    found: { entityId: 'p', value: 1 },
+    entityScore: 0.95,
+    attributeScore: 0.95,
+    confidence: 0.95,
+    explicit: true,
+    elliptical: false,
+    ...over,
   };
 }
 
+const best = (id: string, confidence: number, intent?: IntentDefinition | FaqEntry): BestAnswer => ({
+  id,
+  confidence,
+  target:
+    intent === undefined ? undefined : 'action' in intent ? { kind: 'intent', intent } : { kind: 'faq', faq: intent },
+});
+
 function input(over: Partial<DecisionInput>): DecisionInput {
   return {
-    intent: 'returns',
-    confidence: 0.9,
-    target: { kind: 'intent', intent: returns },
+    best: best('returns', 0.9, returns),
     kg: {},
     askedForHuman: false,
+    asksHowTo: false,
     thresholdFor: () => 0.8,
     followUpYield: 0.5,
     ...over,
@@ -52,73 +62,79 @@ describe('decideTurn', () => {
       [0.81, 'intent'],
     ];
     for (const [confidence, kind] of table) {
-      assert.equal(decideTurn(input({ confidence })).kind, kind, `confidence ${confidence}`);
+      assert.equal(decideTurn(input({ best: best('returns', confidence, returns) })).kind, kind, `${confidence}`);
     }
-    const low = decideTurn(input({ confidence: 0.3 }));
-    assert.deepEqual(low, { kind: 'handoff', reason: 'low_confidence', intent: 'returns', confidence: 0.3 });
+    assert.deepEqual(decideTurn(input({ best: best('returns', 0.3, returns) })), {
+      kind: 'handoff',
+      reason: 'low_confidence',
+      intent: 'returns',
+      confidence: 0.3,
+    });
+    assert.deepEqual(decideTurn(input({ best: undefined })), {
+      kind: 'handoff',
+      reason: 'low_confidence',
+      intent: undefined,
+      confidence: 0,
+    });
   });
 
-  it('uses the per-intent threshold', () => {
-    const thresholdFor = (intent: string): number => (intent === 'returns' ? 0.95 : 0.8);
-    assert.equal(decideTurn(input({ confidence: 0.9, thresholdFor })).kind, 'handoff');
-  });
-
-  it('hands off on an explicit request even when an answer is sure', () => {
-    const d = decideTurn(input({ confidence: 1, askedForHuman: true, kg: { query: query(true) } }));
-    assert.deepEqual(d, { kind: 'handoff', reason: 'user_request', intent: 'human', confidence: 1 });
-  });
-
-  it('hands off a confident handoff intent as a user request', () => {
-    const d = decideTurn(input({ intent: 'human', target: { kind: 'intent', intent: complaint } }));
+  it('hands off on a request for a person and on a confident handoff intent', () => {
+    assert.deepEqual(decideTurn(input({ askedForHuman: true })), {
+      kind: 'handoff',
+      reason: 'user_request',
+      intent: 'human',
+      confidence: 1,
+    });
+    const d = decideTurn(input({ best: best('human', 0.9, complaint) }));
     assert.equal(d.kind === 'handoff' && d.reason, 'user_request');
   });
 
-  it('answers FAQ pseudo-intents', () => {
-    const d = decideTurn(input({ intent: 'faq:refund-time', target: { kind: 'faq', faq: refund } }));
-    assert.deepEqual(d, { kind: 'faq', faq: refund, confidence: 0.9 });
+  it('answers FAQ entries', () => {
+    const d = decideTurn(input({ best: best('faq:refund-time', 0.85, refund) }));
+    assert.equal(d.kind, 'faq');
   });
 
-  it('prefers an explicit attribute question over any intent', () => {
-    const d = decideTurn(input({ confidence: 0.99, kg: { query: query(true) } }));
-    assert.equal(d.kind, 'kg');
-  });
-
-  it('lets a confident other intent win over a follow-up from memory', () => {
-    assert.equal(decideTurn(input({ confidence: 0.9, kg: { query: query(false) } })).kind, 'intent');
-  });
-
-  it('answers a follow-up when the classifier is unsure or leans to products', () => {
-    assert.equal(decideTurn(input({ confidence: 0.3, kg: { query: query(false) } })).kind, 'kg');
-    const productTarget = { kind: 'intent', intent: product } as const;
+  it('prefers an explicit graph question over any answer, unless a confident procedure is asked for', () => {
+    const q = question();
+    assert.equal(decideTurn(input({ kg: { question: q } })).kind, 'kg');
+    assert.equal(decideTurn(input({ kg: { question: q }, asksHowTo: true })).kind, 'intent');
     assert.equal(
-      decideTurn(input({ intent: 'product', target: productTarget, confidence: 0.7, kg: { query: query(false) } }))
-        .kind,
+      decideTurn(input({ kg: { question: q }, asksHowTo: true, best: best('returns', 0.5, returns) })).kind,
       'kg',
     );
   });
 
-  it('hands off a follow-up when another intent is fairly likely but not sure', () => {
-    const d = decideTurn(input({ confidence: 0.6, kg: { query: query(false) } }));
-    assert.equal(d.kind === 'handoff' && d.reason, 'low_confidence');
+  it('lets a confident answer win over a follow-up from memory, unless the follow-up is elliptical', () => {
+    const followUp = question({ explicit: false });
+    assert.equal(decideTurn(input({ kg: { question: followUp } })).kind, 'intent');
+    const elliptical = question({ explicit: false, elliptical: true });
+    assert.equal(decideTurn(input({ kg: { question: elliptical } })).kind, 'kg');
+    assert.equal(decideTurn(input({ kg: { question: followUp }, best: best('returns', 0.4, returns) })).kind, 'kg');
+    assert.equal(decideTurn(input({ kg: { question: followUp }, best: best('product', 0.9, product) })).kind, 'kg');
   });
 
   it('hands off a graph answer whose link confidence is below its threshold', () => {
-    const d = decideTurn(input({ confidence: 0.1, kg: { query: query(false, 0.7) } }));
-    assert.deepEqual(d, { kind: 'handoff', reason: 'low_confidence', intent: 'kg:price', confidence: 0.7 });
+    const weak = question({ confidence: 0.7 });
+    assert.deepEqual(decideTurn(input({ kg: { question: weak } })), {
+      kind: 'handoff',
+      reason: 'low_confidence',
+      intent: 'kg:price',
+      confidence: 0.7,
+    });
+    const perIntent = (id: string): number => (id === 'kg:price' ? 0.99 : 0.8);
+    assert.equal(decideTurn(input({ kg: { question: question() }, thresholdFor: perIntent })).kind, 'handoff');
   });
 
-  it('summarises the product in focus for a product intent without an attribute, else asks which', () => {
-    const productTarget = { kind: 'intent', intent: product } as const;
-    const withFocus = decideTurn(
-      input({ intent: 'product', target: productTarget, kg: { focus: 'p', mentioned: 'p' } }),
-    );
-    assert.deepEqual(withFocus, { kind: 'summary', intent: product, entityId: 'p', confidence: 0.9 });
-    const without = decideTurn(input({ intent: 'product', target: productTarget, kg: {} }));
-    assert.deepEqual(without, { kind: 'intent', intent: product, confidence: 0.9 });
+  it('answers a catalogue intent with no product in sight only when very sure', () => {
+    assert.equal(decideTurn(input({ best: best('product', 0.9, product) })).kind, 'handoff');
+    assert.equal(decideTurn(input({ best: best('product', 0.96, product) })).kind, 'intent');
+    assert.equal(decideTurn(input({ best: best('product', 0.9, product), catalogueThreshold: 0.85 })).kind, 'intent');
   });
 
-  it('hands off when nothing matched', () => {
-    const d = decideTurn(input({ intent: undefined, target: undefined, confidence: 0 }));
-    assert.deepEqual(d, { kind: 'handoff', reason: 'low_confidence', intent: undefined, confidence: 0 });
+  it('describes an entity named without an attribute', () => {
+    const overview: KgQuestion = { kind: 'overview', entityId: 'p', confidence: 0.98, explicit: true };
+    const d = decideTurn(input({ kg: { question: overview }, best: best('product', 0.6, product) }));
+    assert.equal(d.kind, 'kg');
+    assert.equal(decideTurn(input({ kg: { question: overview } })).kind, 'intent');
   });
 });

@@ -90,7 +90,7 @@ describe('dialogue engine on the demo shop', () => {
     await createFlow({ engine })
       .user('Tell me about the Claw Phone 15')
       .expectReply(/Claw Phone 15 — price: ¥5999; colours: black and white/)
-      .expectIntent('product')
+      .expectIntent('kg:overview')
       .user('how much is it?')
       .expectReply('The price of the Claw Phone 15 is ¥5999.')
       .expectIntent('kg:price', 0.8)

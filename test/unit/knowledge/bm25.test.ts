@@ -53,11 +53,7 @@ describe('TopK and reciprocal rank fusion', () => {
   });
 
   it('fuses rankings by reciprocal rank', () => {
-    const fused = reciprocalRankFusion([
-      ['a', 'b', 'c'],
-      ['b', 'a'],
-      ['b'],
-    ]);
+    const fused = reciprocalRankFusion([['a', 'b', 'c'], ['b', 'a'], ['b']]);
     assert.deepEqual(
       fused.map((f) => f.key),
       ['b', 'a', 'c'],

@@ -25,10 +25,7 @@ describe('QA caches', () => {
     cache.recordLookup(true);
     cache.recordLookup(true);
     cache.recordLookup(false);
-    assert.deepEqual(
-      { hits: cache.stats().hits, misses: cache.stats().misses },
-      { hits: 2, misses: 1 },
-    );
+    assert.deepEqual({ hits: cache.stats().hits, misses: cache.stats().misses }, { hits: 2, misses: 1 });
     assert.ok(Math.abs(cache.stats().hitRatio - 2 / 3) < 1e-12);
   });
 
