@@ -2,6 +2,7 @@ import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { Channel } from '../../core/ports/channel.js';
 import type { KeyValue, Locks } from '../../core/ports/kv.js';
+import type { Metrics } from '../../core/ports/metrics.js';
 import { createWechatOfficialChannel } from '../../channels/wechat-official/index.js';
 import { createDingTalkChannel } from '../../channels/dingtalk/index.js';
 import { createSlackChannel } from '../../channels/slack/index.js';
@@ -10,7 +11,7 @@ import type { AppConfig } from '../config/index.js';
 /** Creates every channel configured under `channels.*` (the REST channel is always on and built elsewhere). */
 export function createConfiguredChannels(
   config: AppConfig,
-  deps: { kv: KeyValue; locks: Locks; clock: Clock; log: Logger },
+  deps: { kv: KeyValue; locks: Locks; clock: Clock; log: Logger; metrics?: Metrics },
 ): Channel[] {
   const channels: Channel[] = [];
   const c = config.channels;

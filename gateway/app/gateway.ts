@@ -1,4 +1,6 @@
 import type { Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Express } from 'express';
 import type { Clock } from '../../core/clock.js';
 import { createDispatcher, type Dispatch } from '../../core/dispatcher.js';
@@ -21,6 +23,14 @@ import { pairingRoutes } from './routes/pairing.js';
 import { createServer } from './server.js';
 import { createStores, type Stores } from './stores.js';
 import { createHandoff, type HandoffWiring } from './handoff.js';
+import { createFlowControl, deadLetterRoutes, type FlowControl } from '../flow/index.js';
+import {
+  createObservability,
+  OPERATIONS_API_DOCUMENT,
+  type Observability,
+  type ObservabilityDeps,
+} from '../observability/index.js';
+import { AGENT_API_DOCUMENT } from './openapi/index.js';
 
 export interface GatewayDeps {
   readonly log: Logger;
@@ -28,6 +38,8 @@ export interface GatewayDeps {
   readonly version: string;
   /** API keys added at start-up (e.g. the development key), on top of `auth.apiKeys`. */
   readonly extraApiKeys?: readonly string[];
+  /** Worker labels, cross-worker metrics and a fake nvidia-smi (tests). */
+  readonly observability?: Omit<ObservabilityDeps, 'log'>;
 }
 
 /** A composed gateway: the Express app plus everything it owns, ready to listen. */
@@ -43,30 +55,60 @@ export interface Gateway {
   /** Human handoff: the service, the agent desk and the agent directory. */
   readonly handoff: HandoffWiring;
   readiness(): Promise<Record<string, ReadinessCheck>>;
+  /** Metrics, audit log and request ids. */
+  readonly observability: Observability;
+  /** Rate limits, the concurrent-turn gate and the outbound delivery queue. */
+  readonly flow: FlowControl;
   listen(port: number, host: string): Promise<Server>;
   /** Stops channels, closes the HTTP server (finishing in-flight requests) and the stores. */
   close(): Promise<void>;
 }
 
+/** Waits for `work`, at most `ms`. */
+async function bounded(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
 /** The composition root: builds stores, engine, channels, pipeline and HTTP routes from validated config. */
 export async function buildGateway(config: AppConfig, deps: GatewayDeps): Promise<Gateway> {
   const { log, clock } = deps;
-  const stores = createStores(config, { clock, log });
+  const observability = createObservability(config, { log, ...deps.observability });
+  const rawStores = createStores(config, { clock, log });
+  const stores: Stores = { ...rawStores, memory: observability.instrumentMemory(rawStores.memory) };
   const loaded = await loadEngine(config, { clock });
   const rest = createRestChannel({ clock });
   const channels: Channel[] = [
     rest,
-    ...createConfiguredChannels(config, { kv: stores.kv, locks: stores.locks, clock, log }),
+    ...createConfiguredChannels(config, {
+      kv: stores.kv,
+      locks: stores.locks,
+      clock,
+      log,
+      metrics: observability.metrics.port,
+    }),
   ];
   const byId = new Map(channels.map((c) => [c.id, c]));
 
-  const send = (message: OutboundMessage, signal?: AbortSignal): Promise<SendReceipt> => {
+  // Turn replies go straight to the channel (WeChat passive replies must stay in their request); everything else
+  // (agent replies, notices, proactive messages) goes through the delivery queue with retries and dead letters.
+  const channelSend = observability.instrumentSend((message: OutboundMessage, signal?: AbortSignal) => {
     const channel = byId.get(message.conversation.channel);
     if (channel === undefined) {
       return Promise.reject(new BotError('not_found', `no channel "${message.conversation.channel}" is configured`));
     }
     return channel.send(message, signal);
-  };
+  });
+  const flow = createFlowControl(config, {
+    clock,
+    log,
+    redis: stores.redis,
+    send: (message) => channelSend(message),
+    families: observability.metrics.families,
+    fallbackLanguage: () => loaded.bot.languages[0] ?? 'zh',
+  });
+  const send = (message: OutboundMessage): Promise<SendReceipt> => flow.delivery.send(message);
   const handoff = createHandoff(config, {
     stores,
     channels,
@@ -83,13 +125,25 @@ export async function buildGateway(config: AppConfig, deps: GatewayDeps): Promis
     engine: loaded.engine,
     handoffGate: handoff.gate,
     apology: createApology(loaded.bot),
+    throttle: flow.throttle,
+    passOnStoreFailures: true,
   });
-  const dispatch = createDispatcher({
-    pipeline,
-    clock,
-    log,
-    sendFor: (_event: InboundEvent) => send,
-    turnTimeoutMs: config.inference.timeout * 1000,
+  const dispatch = observability.instrumentDispatch(
+    flow.gate.wrap(
+      createDispatcher({
+        pipeline,
+        clock,
+        log,
+        sendFor: (_event: InboundEvent) => channelSend,
+        turnTimeoutMs: config.inference.timeout * 1000,
+      }),
+    ),
+  );
+  const stopWatching = observability.watch({
+    handoff: { events: handoff.service.deps.events, queue: handoff.service.deps.queue },
+    qaCache: loaded.cache,
+    turnsInFlight: () => flow.gate.inFlight,
+    delivery: flow.delivery,
   });
   const host: ChannelHost = { dispatch, log };
   for (const channel of channels) await channel.start(host);
@@ -111,24 +165,37 @@ export async function buildGateway(config: AppConfig, deps: GatewayDeps): Promis
   );
   const access = createClientAccess(config, { clock, cwd: process.cwd(), redis: stores.redis });
   const startedAt = clock.now();
+  let closing = false;
   const readiness = async (): Promise<Record<string, ReadinessCheck>> => {
     const checks: Record<string, ReadinessCheck> = {
       model: loaded.engine.ready()
         ? { ok: true, detail: loaded.classifierName }
         : { ok: false, detail: 'model not loaded' },
     };
+    if (closing) checks['gateway'] = { ok: false, detail: 'shutting down' };
     if (stores.kind === 'redis') checks['redis'] = await stores.ping();
+    checks['handoff'] = await handoff.service.deps.queue.get('readiness-probe').then(
+      () => ({ ok: true, detail: stores.kind }),
+      (error: unknown) => ({ ok: false, detail: error instanceof Error ? error.message : String(error) }),
+    );
+    checks['delivery'] = await flow.delivery.health();
     for (const channel of channels) {
       if (channel.health !== undefined) checks[`channel:${channel.id}`] = await channel.health();
     }
     return checks;
   };
+  const authenticateAdmin = (header: string | undefined, ip: string | undefined) =>
+    auth.authenticate(header, 'admin', { ip });
   const app = createServer({
     bodyLimit: config.gateway.bodyLimit,
     trustProxy: config.gateway.trustProxy,
     log,
     channels,
+    first: [
+      observability.httpMiddleware(channels.flatMap((c) => (c.httpHandler === undefined ? [] : [c.httpHandler.path]))),
+    ],
     apiRoutes: [
+      observability.auditRouter,
       healthRoutes({ version: deps.version, startedAt, clock, readiness }),
       chatRoutes({
         dispatch,
@@ -136,10 +203,18 @@ export async function buildGateway(config: AppConfig, deps: GatewayDeps): Promis
         authenticate: (header, scope, ip) => auth.authenticate(header, scope, { ip }),
         clock,
         tenant: 'default',
+        admit: flow.restAdmission,
       }),
       oauthRoutes({ endpoint: access.tokenEndpoint, bodyLimit: config.gateway.bodyLimit, log }),
       pairingRoutes({ pairing: access.pairing, clock }),
-      openapiRoutes({ version: deps.version, channels, log }),
+      openapiRoutes({
+        version: deps.version,
+        channels,
+        log,
+        extraDocuments: [AGENT_API_DOCUMENT, OPERATIONS_API_DOCUMENT],
+      }),
+      ...(config.metrics.enabled ? [observability.metricsRouter(authenticateAdmin)] : []),
+      deadLetterRoutes({ delivery: flow.delivery, audit: observability.audit, authenticateAdmin }),
       ...handoff.routes({ rest, authenticate: (header, ip) => auth.authenticate(header, 'chat', { ip }) }),
     ],
   });
@@ -155,19 +230,31 @@ export async function buildGateway(config: AppConfig, deps: GatewayDeps): Promis
     loaded,
     handoff,
     readiness,
+    observability,
+    flow,
     listen: (port, hostname) =>
       new Promise<Server>((resolve, reject) => {
-        const s = app.listen(port, hostname, 4096, (error?: Error) => {
+        const tls = config.gateway.tls;
+        const done = (error?: Error) => {
           // backlog: a burst of 1000+ connects must not overflow 511
           if (error !== undefined) reject(error);
           else resolve(s);
-        });
+        };
+        const s: Server =
+          tls === undefined
+            ? app.listen(port, hostname, 4096, done)
+            : createHttpsServer(
+                { cert: readFileSync(tls.cert), key: readFileSync(tls.key), minVersion: tls.minVersion },
+                app,
+              ).listen(port, hostname, 4096, done);
+        s.once('error', reject);
         s.keepAliveTimeout = 65_000;
         s.headersTimeout = 66_000;
         s.requestTimeout = 30_000; // a client that stalls mid-body cannot hold a socket (or shutdown) for long
         server = s;
       }),
     close: async () => {
+      closing = true; // readiness fails at once, so the load balancer stops sending new traffic
       for (const channel of channels)
         await channel
           .stop()
@@ -181,6 +268,11 @@ export async function buildGateway(config: AppConfig, deps: GatewayDeps): Promis
           s.closeIdleConnections();
         });
       }
+      // Turns started by channels (not by an HTTP request) may still run: let them finish, then refuse new ones.
+      await bounded(flow.gate.drained(), config.gateway.shutdownTimeoutMs);
+      flow.gate.close();
+      await flow.delivery.close(config.gateway.shutdownTimeoutMs); // flushes retries due in process
+      stopWatching();
       await stores.memory.close();
       await stores.kv.close();
       await access.close();

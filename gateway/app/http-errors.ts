@@ -2,9 +2,21 @@ import type { ErrorRequestHandler, Response } from 'express';
 import { BotError, isBotError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 
+/**
+ * The Retry-After seconds of an error: `details.retryAfterSeconds` when given, else 1 for a 503 (the condition is
+ * expected to pass: overload, a store reconnecting). Pure.
+ */
+export function retryAfterSeconds(error: BotError): number | undefined {
+  const given = error.details?.['retryAfterSeconds'];
+  if (typeof given === 'number' && Number.isFinite(given) && given >= 0) return Math.ceil(given);
+  return error.status === 503 ? 1 : undefined;
+}
+
 /** Writes the one error shape every API answers with: `{"error":{"code","message"}}`. */
 export function sendError(res: Response, error: BotError): void {
   if (res.headersSent) return;
+  const retryAfter = retryAfterSeconds(error);
+  if (retryAfter !== undefined) res.set('Retry-After', String(retryAfter));
   res.status(error.status).json({ error: { code: error.code, message: error.message } });
 }
 

@@ -9,6 +9,7 @@ import { dedupe } from '../../core/pipeline/dedupe.js';
 import { sequentialize } from '../../core/pipeline/sequentialize.js';
 import { memory } from '../../core/pipeline/memory.js';
 import { dialogue } from '../../core/pipeline/dialogue.js';
+import { isStoreUnavailable, releaseDedupeOnStoreFailure } from '../flow/store-guard.js';
 
 export interface PipelineDeps {
   readonly kv: KeyValue;
@@ -19,6 +20,13 @@ export interface PipelineDeps {
   readonly handoffGate?: Middleware<TurnContext>;
   /** What the customer is told when a turn fails. */
   readonly apology: (ctx: TurnContext) => string;
+  /** Flow control right after dedupe (the per-end-user limit; its polite reply ends the turn). */
+  readonly throttle?: Middleware<TurnContext>;
+  /**
+   * When true, a state-store failure before anything was sent fails the dispatch (so the channel does not
+   * acknowledge the event and the platform retries) instead of apologising; the dedupe marker is given back.
+   */
+  readonly passOnStoreFailures?: boolean;
   readonly dedupeTtlMs?: number;
   readonly lockTtlMs?: number;
   readonly lockWaitMs?: number;
@@ -26,14 +34,17 @@ export interface PipelineDeps {
 
 /**
  * The default pipeline, in one place:
- * error boundary -> per-turn child logger -> dedupe by channel message id -> one turn at a time per
+ * error boundary -> per-turn child logger -> dedupe by channel message id -> per-end-user rate limit -> one turn at a time per
  * conversation (across replicas with Redis) -> memory -> handoff gate -> dialogue engine.
  */
 export function createPipeline(deps: PipelineDeps): Middleware<TurnContext> {
+  const passOn = deps.passOnStoreFailures === true;
   const stages: Middleware<TurnContext>[] = [
-    errorBoundary({ apology: deps.apology }),
+    errorBoundary({ apology: deps.apology, ...(passOn ? { rethrow: isStoreUnavailable } : {}) }),
     turnLogger(),
+    ...(passOn ? [releaseDedupeOnStoreFailure(deps.kv)] : []),
     dedupe(deps.kv, { ttlMs: deps.dedupeTtlMs ?? 10 * 60 * 1000 }),
+    ...(deps.throttle === undefined ? [] : [deps.throttle]),
     sequentialize(deps.locks, { lockTtlMs: deps.lockTtlMs ?? 30_000, waitMs: deps.lockWaitMs ?? 30_000 }),
     memory(deps.memory),
   ];

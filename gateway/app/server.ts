@@ -4,7 +4,7 @@ import { BotError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { jsonErrorHandler, sendError } from './http-errors.js';
 import { webhookRoutes } from './routes/webhooks.js';
-import type { Router } from 'express';
+import type { RequestHandler, Router } from 'express';
 
 export interface ServerOptions {
   readonly bodyLimit: number;
@@ -13,6 +13,8 @@ export interface ServerOptions {
   readonly channels: readonly Channel[];
   /** API routers (health, chat, sessions, console, ...), mounted after the JSON body parser. */
   readonly apiRoutes: readonly Router[];
+  /** Middleware before everything else (request ids, HTTP metrics). */
+  readonly first?: readonly RequestHandler[];
 }
 
 /** Builds the Express app: channel endpoints first (raw bodies), then the JSON API, then JSON 404s and errors. */
@@ -21,6 +23,7 @@ export function createServer(options: ServerOptions): Express {
   app.disable('x-powered-by');
   app.set('etag', false); // API answers are not cacheable; hashing every body costs CPU
   app.set('trust proxy', options.trustProxy);
+  for (const handler of options.first ?? []) app.use(handler);
   app.use(webhookRoutes(options.channels, options.log));
   app.use(
     '/api',

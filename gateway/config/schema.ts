@@ -79,6 +79,57 @@ const configObjectSchema = z.strictObject({
       /** Express "trust proxy": a boolean, a hop count or a comma-separated list of addresses. */
       trustProxy: z.union([booleanField(), intField(0, 100), z.string().min(1)]).default(false),
       shutdownTimeoutMs: intField(0, 600_000).default(10_000),
+      /** HTTPS instead of HTTP: PEM files (TLS 1.2 at least). */
+      tls: z
+        .strictObject({
+          cert: z.string().min(1),
+          key: z.string().min(1),
+          minVersion: z.enum(['TLSv1.2', 'TLSv1.3']).default('TLSv1.2'),
+        })
+        .optional(),
+      /** Processes on this host (`clawbot gateway --workers N`); more than one needs `redis.url`. */
+      workers: intField(1, 256).default(1),
+    })
+    .prefault({}),
+  limits: z
+    .strictObject({
+      /** Messages per minute one end user (WeChat openid, DingTalk staff id, Slack user, REST user_id) may send; 0 = off. */
+      perUser: intField(0, 1_000_000).default(20),
+      /** Requests per minute one API key or token subject may make to /api/v1/chat; 0 = off. */
+      perApiKey: intField(0, 10_000_000).default(0),
+      /** The window both limits count in, in seconds. */
+      window: durationField(86_400).default(60),
+      /** Turns running at once in this process; more are refused (503 + Retry-After on REST). */
+      maxConcurrentTurns: intField(1, 1_000_000).default(1024),
+      /** The polite throttle message by language (`{seconds}` is replaced by the wait). */
+      message: z
+        .strictObject({ zh: z.string().min(1).optional(), en: z.string().min(1).optional() })
+        .default(() => ({})),
+    })
+    .prefault({}),
+  metrics: z
+    .strictObject({
+      /** Serve `GET /metrics` (Prometheus text format). */
+      enabled: booleanField().default(true),
+      /** Without credentials; otherwise an admin-scope credential or an address in allowIps is needed. */
+      public: booleanField().default(false),
+      /** Addresses / CIDR blocks that may scrape without credentials (e.g. the Prometheus server). */
+      allowIps: z.array(cidrField()).default(() => []),
+      /** GPU utilisation and memory from nvidia-smi: `auto` = when inference.device is cuda. */
+      gpu: z.enum(['auto', 'on', 'off']).default('auto'),
+    })
+    .prefault({}),
+  delivery: z
+    .strictObject({
+      /** Attempts per outbound message (agent replies, notices, proactive) before it becomes a dead letter. */
+      attempts: intField(1, 100).default(6),
+      /** First retry delay in ms; doubles each attempt (with jitter) up to maxBackoffMs. */
+      backoffMs: intField(1, 3_600_000).default(1000),
+      maxBackoffMs: intField(1, 86_400_000).default(5 * 60_000),
+      /** Deliveries sent at once by this process. */
+      concurrency: intField(1, 1000).default(8),
+      /** How long dead letters are kept, in seconds. */
+      deadLetterTtl: durationField(366 * 86_400).default(7 * 86_400),
     })
     .prefault({}),
   auth: z
@@ -203,8 +254,23 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** More than one worker process shares state through Redis only. */
+function checkWorkers(value: unknown, ctx: z.RefinementCtx): void {
+  if (!isRecord(value) || !isRecord(value['gateway'])) return;
+  const workers = Number(value['gateway']['workers'] ?? 1);
+  const redis = isRecord(value['redis']) ? value['redis']['url'] : undefined;
+  if (workers > 1 && (typeof redis !== 'string' || redis === '')) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['gateway', 'workers'],
+      message: `${workers} workers share memory, dedupe, locks and queues through Redis only: set redis.url (or run one worker)`,
+    });
+  }
+}
+
 /** Checks that span several keys. Runs even when other keys are invalid, so every problem is listed at once. */
 function checkAcrossKeys(value: unknown, ctx: z.RefinementCtx): void {
+  checkWorkers(value, ctx);
   if (!isRecord(value) || !isRecord(value['auth'])) return;
   const auth = value['auth'];
   const type = auth['type'] ?? 'api-key';

@@ -43,13 +43,22 @@ export function chatRoutes(deps: {
   authenticate: Authenticate;
   clock: Clock;
   tenant: string;
+  /** Flow control before the turn runs (rate limits); throws `rate_limited`. */
+  admit?: (input: {
+    principal: unknown;
+    userId: string | undefined;
+    sessionId: string;
+    tenant: string;
+    text: string;
+  }) => Promise<void>;
 }): Router {
   const router = Router();
 
   router.post('/api/v1/chat', async (req, res) => {
-    await deps.authenticate(req.headers.authorization, 'chat', req.ip);
+    const principal = await deps.authenticate(req.headers.authorization, 'chat', req.ip);
     const body = parseBody(req);
     const sessionId = body.session_id ?? randomUUID();
+    await deps.admit?.({ principal, userId: body.user_id, sessionId, tenant: deps.tenant, text: body.query });
     const key = sessionKeyOf(sessionId, deps.tenant);
     const [channel = 'rest', tenant = deps.tenant, ...rest] = key.split(':');
     if (channel !== 'rest')
