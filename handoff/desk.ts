@@ -52,6 +52,8 @@ export interface AgentDesk {
   setPresence(username: string, online: boolean): Promise<void>;
   /** Keeps a connected console's presence fresh (online unless the agent set "away"). */
   heartbeat(username: string): Promise<void>;
+  /** Logging out: the agent is offline at once (the next console heartbeat starts afresh, online). */
+  signOff(username: string): Promise<void>;
   /** Accounts (without hashes) with their presence, for transfers and the dashboard. */
   agents(): Promise<(PublicAgent & { online: boolean; load: number })[]>;
   dashboard(username: string, windowMs: number): Promise<DashboardStats>;
@@ -186,6 +188,11 @@ export function createAgentDesk(options: AgentDeskOptions, service: HandoffServi
         await service.deps.events.publish({ type: 'presence', presence });
         if (presence.online) await service.assignWaiting();
       }
+    },
+    async signOff(username) {
+      const presence = { agentId: username, online: false, at: clock.now() };
+      await queue.setPresence(presence, 0); // lapsed at once
+      await service.deps.events.publish({ type: 'presence', presence });
     },
     async agents() {
       const online = new Set((await queue.presence()).filter((p) => p.online).map((p) => p.agentId));

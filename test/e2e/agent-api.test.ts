@@ -153,7 +153,14 @@ describe('handoff over HTTP: agent API, customer events, CLI accounts', function
   it('logs out (the token stops working) and drops sessions of removed accounts', async () => {
     const bob = await loginAgent(gw.url, 'bob', 'bob-password-1');
     assert.equal((await agentCall(gw.url, bob, 'GET', '/me')).status, 200);
+    await agentCall(gw.url, bob, 'POST', '/presence', { online: true });
     assert.equal((await agentCall(gw.url, bob, 'POST', '/logout')).status, 200);
+    const presence = await gw.gateway.handoff.service.deps.queue.presence();
+    assert.equal(
+      presence.find((p) => p.agentId === 'bob'),
+      undefined,
+      'logged-out agents are not online',
+    );
     assert.equal((await agentCall(gw.url, bob, 'GET', '/me')).status, 401);
     await cliAddAgent(tmp.configPath, tmp.dir, ['temp', '--password', 'temp-password-1']);
     const temp = await loginAgent(gw.url, 'temp', 'temp-password-1');

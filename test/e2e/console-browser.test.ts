@@ -42,6 +42,7 @@ describe('agent console in Chromium (playwright-core)', function () {
     mkdirSync(ARTIFACTS, { recursive: true });
     tmp = tempConsoleConfig();
     await cliAddAgent(tmp.configPath, tmp.dir, ['alice', '--password', 'alice-password-1', '--name', 'Alice']);
+    await cliAddAgent(tmp.configPath, tmp.dir, ['sue', '--password', 'sue-password-1', '--role', 'supervisor']);
     gw = await startGateway({ handoff: { agentsFile: tmp.agentsFile } });
     profile = mkdtempSync(join(tmpdir(), 'clawbot-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
@@ -129,5 +130,24 @@ describe('agent console in Chromium (playwright-core)', function () {
     await page.keyboard.press('Alt+1');
     assert.equal(await page.getAttribute('#tab-queue', 'aria-selected'), 'true');
     await shot('05-language');
+  });
+
+  it('shows supervisors the dashboard (and not agents)', async () => {
+    assert.equal(await page.isVisible('#tab-dashboard'), false, 'agents have no dashboard tab');
+    await page.click('#logout');
+    await page.locator('#login-view').waitFor({ state: 'visible' });
+    await page.fill('#login-username', 'sue');
+    await page.fill('#login-password', 'sue-password-1');
+    await page.click('#login-submit');
+    await page.locator('#tab-dashboard').waitFor({ state: 'visible' });
+    await page.keyboard.press('Alt+3');
+    await page.locator('#dash-cards .card').first().waitFor({ state: 'visible' });
+    const cards = await page.locator('#dash-cards .card').allTextContents();
+    assert.ok(cards.length >= 8, cards.join(' | '));
+    assert.ok(
+      (await page.locator('#dash-reasons').textContent())?.match(/1/),
+      'the handoff of the first test is counted',
+    );
+    await shot('06-dashboard');
   });
 });

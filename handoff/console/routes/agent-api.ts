@@ -94,7 +94,8 @@ export function agentApiRoutes(deps: AgentApiDeps): Router {
   });
 
   router.post('/api/v1/agent/logout', async (req, res) => {
-    const { claims } = callerOf(res);
+    const { claims, account } = callerOf(res);
+    await deps.desk.signOff(account.username);
     const left = claims.exp * 1000 - deps.clock.now();
     if (left > 0) await deps.kv.set(revokedKey(claims.jti), '1', left);
     res.setHeader('set-cookie', sessionCookie('', 0, req.secure));
