@@ -13,7 +13,7 @@
  * Writes bench/results/retrieval.json (or --out FILE).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createHybridRanker, DEFAULT_RANKER_MODEL } from '../knowledge/retrieval/hybrid-ranker.js';
@@ -162,11 +162,15 @@ async function faqBench(size: number, queries: number): Promise<Record<string, u
   });
   for (const q of asked.slice(0, 20)) await ranker.rank(q.text, undefined);
   const times: number[] = [];
+  const cpu: number[] = [];
   let top1 = 0;
   for (const q of asked) {
+    const c = process.cpuUsage();
     const t = performance.now();
     const ranked = await ranker.rank(q.text, undefined);
     times.push(performance.now() - t);
+    const used = process.cpuUsage(c);
+    cpu.push((used.user + used.system) / 1000);
     if (ranked[0]?.id === q.truth) top1++;
   }
   return {
@@ -176,6 +180,9 @@ async function faqBench(size: number, queries: number): Promise<Record<string, u
     buildMs: Math.round(buildMs),
     queries,
     latencyMs: summary(times),
+    // CPU time of the process during each query: wall time minus time spent waiting for a core (this machine's 2
+    // cores are shared), plus any GC threads' work.
+    cpuMs: summary(cpu),
     top1: Math.round((top1 / queries) * 1000) / 1000,
   };
 }
@@ -224,12 +231,16 @@ function vectorBench(
   for (const ef of efs) {
     index.setEfSearch(ef);
     const times: number[] = [];
+    const cpu: number[] = [];
     let found = 0;
     for (let i = 0; i < queries; i++) {
       const q = qs.subarray(i * dim, (i + 1) * dim);
+      const c = process.cpuUsage();
       const t = performance.now();
       const hits = index.search(q, k);
       times.push(performance.now() - t);
+      const used = process.cpuUsage(c);
+      cpu.push((used.user + used.system) / 1000);
       const want = truth[i] ?? new Set<number>();
       for (const h of hits) if (want.has(h.id)) found++;
     }
@@ -266,6 +277,8 @@ async function main(): Promise<void> {
     args.vectors > 0 ? vectorBench(args.vectors, Math.min(args.queries, 200), args.ef, args.m, args.efc) : undefined;
   const result = {
     machine: {
+      // Load average over 1/5/15 minutes at the end: above the core count, latencies include waits for a core.
+      loadAverage: loadavg().map((x) => Math.round(x * 10) / 10),
       cpus: cpus().length,
       cpu: cpus()[0]?.model ?? '',
       memoryGiB: Math.round(totalmem() / 2 ** 30),

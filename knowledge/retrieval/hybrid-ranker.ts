@@ -153,10 +153,17 @@ export async function createHybridRanker(options: HybridRankerOptions): Promise<
     return scored.map(({ c, p }, i) => ({
       id: c.id,
       confidence: predictLogistic(fitted.top, topFeatures(p, i === 0 ? second : best)),
-      evidence: {
-        score: Math.round(p * 1000) / 1000,
-        ...Object.fromEntries(FEATURE_NAMES.map((name, j) => [name, Math.round((c.features[j] ?? 0) * 1000) / 1000])),
-      },
+      // Evidence (for logs and diagnostics) for the leading candidates only: it allocates.
+      ...(i < 3
+        ? {
+            evidence: {
+              score: Math.round(p * 1000) / 1000,
+              ...Object.fromEntries(
+                FEATURE_NAMES.map((name, j) => [name, Math.round((c.features[j] ?? 0) * 1000) / 1000]),
+              ),
+            },
+          }
+        : {}),
     }));
   };
 
