@@ -1,6 +1,7 @@
 /**
  * Calibrated confidence with out-of-scope signals (pure).
- * confidence = sigmoid(b + w · [logit of max softmax at T, margin, energy, nearest-example cosine, n-gram coverage]),
+ * confidence = sigmoid(b + w · [logit of max softmax at T, margin, energy, nearest-example cosine x coverage,
+ * n-gram coverage]),
  * the probability that the top intent is right, fitted on held-out in-scope examples (correct / wrong) and
  * out-of-scope examples (always wrong), OOS rows re-weighted to an assumed out-of-scope share of traffic.
  */
@@ -18,7 +19,7 @@ export interface RawScores {
   readonly coverage: number;
 }
 
-export const SIGNAL_NAMES = ['logit_max_prob', 'margin', 'energy', 'nearest_sim', 'coverage'] as const;
+export const SIGNAL_NAMES = ['logit_max_prob', 'margin', 'energy', 'nearest_sim_x_coverage', 'coverage'] as const;
 
 /** Saved calibration parameters. */
 export interface CalibrationParams {
@@ -53,7 +54,9 @@ export function rankScores(raw: RawScores, temperature: number): Ranked {
   let sum = 0;
   for (let i = 0; i < raw.logits.length; i++) sum += Math.exp((raw.logits[i] as number) / temperature - max);
   const energy = temperature * (max + Math.log(sum));
-  return { order, probs, signals: [clampLogit(p1), p1 - p2, energy, raw.nearestSim, raw.coverage] };
+  // The nearest-example cosine of a text whose features are mostly unknown says little (one recognised n-gram
+  // gives a perfect cosine), so it enters scaled by the coverage.
+  return { order, probs, signals: [clampLogit(p1), p1 - p2, energy, raw.nearestSim * raw.coverage, raw.coverage] };
 }
 
 /** Calibrated probability that the top intent is right. */

@@ -45,7 +45,7 @@ export interface CalibrationConfig {
 
 export const DEFAULT_CALIBRATION: CalibrationConfig = Object.freeze({
   heldOutFraction: 0.1,
-  oosShare: 0.1,
+  oosShare: 0.05,
   syntheticOos: 300,
   syntheticWeight: 0.3,
   retrainOnAll: 'auto',
