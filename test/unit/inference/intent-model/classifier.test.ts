@@ -97,6 +97,8 @@ describe('trained intent classifier', function () {
     const gibberish = await c.classify('qqxv zzkt wfpl');
     assert.ok(gibberish.confidence < c.thresholdFor(gibberish.intent));
     assert.ok(runtime.models().some((m) => m.name === c.current()?.modelName));
+    const empty = await c.classify('?!');
+    assert.deepEqual(empty, { intent: undefined, confidence: 0, ranking: [] });
   });
 
   it('reuses the cached model while examples and config are unchanged, retrains when stale', async () => {
