@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { isBotError } from '../../../core/errors.js';
+import { flush } from '../../contract/support.js';
 import { createBench } from './harness.js';
 
 const rejectsWith = (code: string) => (e: unknown) => isBotError(e) && e.code === code;
@@ -112,6 +113,20 @@ describe('handoff gate and service (pipeline, manual clock)', () => {
     assert.equal(t.sla.waitingSince, t.sla.openedAt, 'waiting since the handoff, never reset by notices');
     assert.deepEqual((await b.say('hello')).texts, ['Hi! How can I help?']);
     assert.equal(await b.sweeper.sweepOnce(), 0, 'a closed ticket never times out twice');
+  });
+
+  it('runs the sweeper loop on the injected clock and stops it cleanly', async () => {
+    const b = createBench();
+    await b.say('weather');
+    b.sweeper.start();
+    b.clock.advance(300_000);
+    for (let i = 0; i < 5 && b.drain().length === 0; i++) {
+      b.clock.advance(10_000); // the loop sleeps 10 s between passes
+      await flush(20);
+    }
+    assert.equal(await b.service.active('rest:default:s1'), undefined, 'timed out by the loop');
+    await b.sweeper.stop();
+    assert.equal((await b.desk.list('sue', 'closed'))[0]?.status, 'timed_out');
   });
 
   it('takes a message for a callback when that is the fallback', async () => {
