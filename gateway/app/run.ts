@@ -1,7 +1,9 @@
+import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { systemClock } from '../../core/clock.js';
-import { describeError } from '../../core/errors.js';
+import { BotError, describeError } from '../../core/errors.js';
+import { createWorkerMetrics, runPrimary } from '../cluster/index.js';
 import { checkFreeMemory, checkNodeVersion, checkRedis, redactUrl, type CheckResult } from '../cli/checks.js';
 import { loadConfigDetailed } from '../config/index.js';
 import { createLogger } from '../logger.js';
@@ -15,6 +17,8 @@ export interface RunGatewayOptions {
   /** Where start-up lines go (default stdout). */
   readonly print?: (line: string) => void;
   readonly env?: Record<string, string | undefined>;
+  /** Processes to run (`--workers N`; default `gateway.workers`); more than one needs `redis.url`. */
+  readonly workers?: number;
 }
 
 const MARK: Record<CheckResult['status'], string> = { ok: '✔', warn: '!', fail: '✖' };
@@ -29,8 +33,11 @@ function packageVersion(): string {
  * and shuts down gracefully on SIGTERM/SIGINT (stop accepting, finish in-flight requests, close stores).
  */
 export async function runGateway(options: RunGatewayOptions = {}): Promise<void> {
-  // eslint-disable-next-line no-console -- start-up report for the operator
-  const print = options.print ?? ((line: string) => console.log(line));
+  // Workers of `--workers N` stay quiet: the primary prints the start-up report once.
+  const print = cluster.isWorker
+    ? () => undefined
+    : // eslint-disable-next-line no-console -- start-up report for the operator
+      (options.print ?? ((line: string) => console.log(line)));
   const env = options.env ?? process.env;
   const started = performance.now();
   const loadedConfig = await loadConfigDetailed({
@@ -39,11 +46,19 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<void>
     ...(options.port === undefined ? {} : { overrides: { gateway: { port: options.port } } }),
   });
   const config = loadedConfig.config;
-  const log = createLogger({
+  const rootLog = createLogger({
     mode: config.mode,
     level: options.verbose === true ? 'debug' : config.log.level,
     maskPii: config.log.maskPii,
   });
+  const log = cluster.worker === undefined ? rootLog : rootLog.child({ worker: cluster.worker.id });
+  const workers = options.workers ?? config.gateway.workers;
+  if (workers > 1 && config.redis.url === undefined) {
+    throw new BotError(
+      'config.invalid',
+      `--workers ${workers} needs redis.url: workers share memory, dedupe, locks, rate limits and queues through Redis only (or run one worker)`,
+    );
+  }
   const version = packageVersion();
   print(
     `clawbot ${version} — ${config.mode} mode, config: ${loadedConfig.fileFound ? loadedConfig.path : 'none (embedded demo defaults)'}`,
@@ -60,6 +75,25 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<void>
     );
   }
 
+  const scheme = config.gateway.tls === undefined ? 'http' : 'https';
+  if (workers > 1 && cluster.isPrimary) {
+    const primary = runPrimary({ workers, shutdownTimeoutMs: config.gateway.shutdownTimeoutMs }, { log });
+    await primary.ready;
+    const { host, port } = config.gateway;
+    const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+    print(
+      `  ✔ ${workers} workers listening on ${scheme}://${shown}:${port} (ready in ${Math.round(performance.now() - started)} ms)`,
+    );
+    return;
+  }
+  const workerMetrics = cluster.isWorker
+    ? createWorkerMetrics({
+        send: (message) => process.send?.(message),
+        on: (event, listener) => process.on(event, listener),
+        off: (event, listener) => process.off(event, listener),
+      })
+    : undefined;
+
   const noCredentials = config.auth.apiKeys.length === 0 && config.auth.jwtSecret === undefined;
   const devKey =
     noCredentials && config.mode === 'development' ? await developmentApiKey(path.resolve('.cache')) : undefined;
@@ -69,7 +103,9 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<void>
     clock: systemClock,
     version,
     ...(devKey === undefined ? {} : { extraApiKeys: [devKey] }),
+    ...(workerMetrics === undefined ? {} : { observability: { aggregate: (local) => workerMetrics.aggregate(local) } }),
   });
+  workerMetrics?.serve(gateway.observability.metrics);
   const t = gateway.loaded.timings;
   print(
     `  ✔ bot: ${gateway.loaded.bot.name} from ${gateway.loaded.botDir} (${gateway.loaded.bot.intents.length} intents, ${gateway.loaded.bot.faq.length} FAQ) in ${Math.round(t['botLoadMs'] ?? 0)} ms`,
@@ -85,7 +121,7 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<void>
   const { host, port } = config.gateway;
   await gateway.listen(port, host);
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-  const url = `http://${shownHost}:${port}`;
+  const url = `${scheme}://${shownHost}:${port}`;
   print(`  ✔ listening on ${url} (ready in ${Math.round(performance.now() - started)} ms)`);
   if (devKey !== undefined) {
     print('');
@@ -105,17 +141,25 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<void>
       process.exit(1);
     }, config.gateway.shutdownTimeoutMs);
     timer.unref();
+    const finish = (code: number): void => {
+      clearTimeout(timer);
+      process.exitCode = code;
+      // Exit once the last log lines are written; a cluster worker's IPC channel would keep it alive otherwise.
+      rootLog.flush(() => {
+        if (cluster.isWorker) process.disconnect();
+        setTimeout(() => process.exit(code), 1000).unref();
+      });
+    };
     gateway
       .close()
       .then(() => {
         log.info('stopped');
-        process.exitCode = 0;
+        finish(0);
       })
       .catch((error: unknown) => {
         log.error({ err: describeError(error) }, 'shutdown failed');
-        process.exitCode = 1;
-      })
-      .finally(() => clearTimeout(timer));
+        finish(1);
+      });
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));

@@ -1,17 +1,25 @@
 /** `clawbot gateway`: runs the gateway, or probes a running one with `--health-check PATH`. */
 import { access } from 'node:fs/promises';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { BotError } from '../../core/errors.js';
 import { loadConfig, resolveConfigPath } from '../config/index.js';
 import { MARK, type CliContext } from './context.js';
 import { probeHealth } from './health-check.js';
 import { parsePort } from './parse-options.js';
 
+/** `--workers N`: 1..256 processes. */
+export function parseWorkers(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 256) throw new InvalidArgumentError('expected a number of workers, 1-256');
+  return n;
+}
+
 interface GatewayFlags {
   readonly port?: number;
   readonly config?: string;
   readonly verbose?: boolean;
   readonly healthCheck?: string;
+  readonly workers?: number;
 }
 
 async function healthCheck(flags: GatewayFlags & { healthCheck: string }, ctx: CliContext): Promise<void> {
@@ -31,7 +39,7 @@ async function healthCheck(flags: GatewayFlags & { healthCheck: string }, ctx: C
   }
 }
 
-/** Registers `clawbot gateway [--port N] [--config PATH] [--verbose] [--health-check PATH]`. */
+/** Registers `clawbot gateway [--port N] [--config PATH] [--verbose] [--workers N] [--health-check PATH]`. */
 export function registerGatewayCommand(program: Command, ctx: CliContext): void {
   program
     .command('gateway')
@@ -39,6 +47,7 @@ export function registerGatewayCommand(program: Command, ctx: CliContext): void 
     .option('-p, --port <port>', 'listen on this port (overrides gateway.port)', parsePort)
     .option('-c, --config <path>', 'config file (default: $CLAWBOT_CONFIG or ./config.yaml)')
     .option('-v, --verbose', 'debug logging')
+    .option('-w, --workers <n>', 'run N processes on this host (node:cluster; N > 1 needs redis.url)', parseWorkers)
     .option('--health-check <path>', 'probe http://127.0.0.1:<port><path> of a running gateway; exit 0 when 2xx')
     .action(async (flags: GatewayFlags) => {
       if (flags.healthCheck !== undefined) {
@@ -57,6 +66,7 @@ export function registerGatewayCommand(program: Command, ctx: CliContext): void 
         ...(flags.config === undefined ? {} : { configPath: resolveConfigPath(flags.config, ctx.env, ctx.cwd) }),
         ...(flags.port === undefined ? {} : { port: flags.port }),
         ...(flags.verbose === true ? { verbose: true } : {}),
+        ...(flags.workers === undefined ? {} : { workers: flags.workers }),
       });
     });
 }

@@ -16,6 +16,7 @@ import {
   type PairingView,
 } from '../auth/index.js';
 import { loadConfig, type AppConfig } from '../config/index.js';
+import { createCliAuditLog } from '../observability/cli-audit.js';
 import { MARK, type CliContext } from './context.js';
 
 interface CommonFlags {
@@ -131,6 +132,13 @@ export function registerPairingCommand(program: Command, ctx: CliContext): void 
         checkGroups(config, groups);
         const scopes = flags.scope === undefined ? undefined : parseScopes(flags.scope);
         const client = await service.approve(code, { ...(scopes === undefined ? {} : { scopes }), groups });
+        createCliAuditLog(ctx.env).record({
+          action: 'pairing.approve',
+          actor: { kind: 'operator', id: 'cli' },
+          target: client.code,
+          client: client.clientId,
+          scopes: client.scopes,
+        });
         if (flags.json === true) ctx.print(JSON.stringify(client, null, 2));
         else
           ctx.print(`${MARK.ok} approved ${client.clientId} (code ${client.code}, scopes: ${client.scopes.join(' ')})`);
@@ -145,6 +153,12 @@ export function registerPairingCommand(program: Command, ctx: CliContext): void 
     .action((code: string, flags: CommonFlags) =>
       withPairing(ctx, flags, async (service) => {
         const request = await service.reject(code);
+        createCliAuditLog(ctx.env).record({
+          action: 'pairing.reject',
+          actor: { kind: 'operator', id: 'cli' },
+          target: request.code,
+          client: request.clientId,
+        });
         if (flags.json === true) ctx.print(JSON.stringify(request, null, 2));
         else ctx.print(`${MARK.ok} rejected ${request.clientId} (code ${request.code})`);
       }),

@@ -16,6 +16,7 @@ import { registerSimulateCommand } from './simulate-command.js';
 import { registerModelsCommand } from '../../inference/hub/cli.js';
 import { registerKbCommand } from './kb-command.js';
 import { registerAgentsCommand } from './agents-command.js';
+import { registerDeadletterCommand } from './deadletter-command.js';
 
 /** Adds one command (with its subcommands) to the program. */
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
@@ -28,6 +29,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerTokenCommand,
   registerPairingCommand,
   registerAgentsCommand,
+  registerDeadletterCommand,
   registerDoctorCommand,
   registerSimulateCommand,
   (program, ctx) => registerModelsCommand(program, ctx),

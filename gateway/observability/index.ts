@@ -9,3 +9,4 @@ export * from './instrument.js';
 export * from './gpu.js';
 export * from './wiring.js';
 export * from './openapi-document.js';
+export * from './cli-audit.js';

@@ -72,8 +72,14 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
   const registers = [registry];
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
     new Counter<L>({ name: p + name, help, labelNames, registers });
-  const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
-    new Gauge<L>({ name: p + name, help, labelNames, registers });
+  // How a gauge combines across the workers of a host: per-process figures add up; figures read from a shared
+  // source (Redis, the GPU) are the same in every worker, so one is taken.
+  const gauge = <L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[] = [],
+    aggregator: 'sum' | 'first' | 'average' = 'sum',
+  ) => new Gauge<L>({ name: p + name, help, labelNames, registers, aggregator });
   const histogram = <L extends string>(name: string, help: string, buckets: number[], labelNames: readonly L[] = []) =>
     new Histogram<L>({ name: p + name, help, buckets, labelNames, registers });
 
@@ -113,7 +119,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     turnsRefused: counter('turns_refused_total', 'Turns refused by the concurrency cap or shutdown', ['reason']),
     throttled: counter('rate_limited_total', 'Messages refused by a rate limit', ['scope', 'channel']),
     handoffsOpened: counter('handoffs_opened_total', 'Conversations handed to a person, by reason', ['reason']),
-    handoffQueueLength: gauge('handoff_queue_length', 'Conversations waiting for an agent'),
+    handoffQueueLength: gauge('handoff_queue_length', 'Conversations waiting for an agent', [], 'first'),
     handoffWait: histogram(
       'handoff_wait_seconds',
       'Time from handoff to an agent taking the conversation',
@@ -135,7 +141,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     inferenceBatchDuration: histogram('inference_batch_duration_seconds', 'Compute time per batch', LATENCY_BUCKETS, [
       'model',
     ]),
-    qaCacheHitRatio: gauge('qa_cache_hit_ratio', 'QA cache hits / lookups since start'),
+    qaCacheHitRatio: gauge('qa_cache_hit_ratio', 'QA cache hits / lookups since start', [], 'average'),
     qaCacheLookups: gauge('qa_cache_lookups', 'QA cache lookups since start, by result', ['result']),
     memoryDuration: histogram('memory_store_duration_seconds', 'Conversation memory operations', STORE_BUCKETS, [
       'op',
@@ -145,11 +151,16 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
       'channel',
       'outcome',
     ]),
-    deliveryPending: gauge('delivery_queue_pending', 'Outbound messages waiting for a retry'),
-    deadLetters: gauge('delivery_dead_letters', 'Outbound messages that failed every attempt (up to 1000 counted)'),
-    gpuUtilization: gauge('gpu_utilization_ratio', 'GPU utilisation (0-1) from nvidia-smi', ['gpu']),
-    gpuMemoryUsed: gauge('gpu_memory_used_bytes', 'GPU memory in use from nvidia-smi', ['gpu']),
-    gpuMemoryTotal: gauge('gpu_memory_total_bytes', 'GPU memory from nvidia-smi', ['gpu']),
+    deliveryPending: gauge('delivery_queue_pending', 'Outbound messages waiting for a retry', [], 'first'),
+    deadLetters: gauge(
+      'delivery_dead_letters',
+      'Outbound messages that failed every attempt (up to 1000 counted)',
+      [],
+      'first',
+    ),
+    gpuUtilization: gauge('gpu_utilization_ratio', 'GPU utilisation (0-1) from nvidia-smi', ['gpu'], 'first'),
+    gpuMemoryUsed: gauge('gpu_memory_used_bytes', 'GPU memory in use from nvidia-smi', ['gpu'], 'first'),
+    gpuMemoryTotal: gauge('gpu_memory_total_bytes', 'GPU memory from nvidia-smi', ['gpu'], 'first'),
   };
   if (options.processMetrics !== false) collectDefaultMetrics({ register: registry, prefix: p });
 
