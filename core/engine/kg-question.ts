@@ -5,6 +5,7 @@
 import type { ConversationContext, Remembered } from './context.js';
 import {
   asksForOther,
+  asksOverview,
   asksToCompare,
   comparisonDirection,
   impliedAttribute,
@@ -195,7 +196,9 @@ export function resolveKgQuestion(text: string, graph: GraphIndex, context: Conv
     attributeScore = decayed(context.attribute, LINK_SCORES.remembered);
   }
   if (attribute === undefined) {
-    if (mentioned === undefined) return out;
+    // An overview only when asked for one ("tell me about X", "X怎么样") or when the name is all there is:
+    // "爪机15能分期吗" is about paying, not about the phone.
+    if (mentioned === undefined || !(asksOverview(text) || onlyFiller(graph.residue(text)))) return out;
     return {
       ...out,
       question: {

@@ -4,6 +4,7 @@ import type { Logger } from '../../core/logger.js';
 import type { DialogueEngine } from '../../core/ports/dialogue.js';
 import type { Embedder, IntentClassifier } from '../../core/ports/inference.js';
 import type { KeyValue } from '../../core/ports/kv.js';
+import { createLexicalClassifier } from '../../inference/lexical/index.js';
 import { DEMO_BOT_DIR, loadBotFolder } from '../../knowledge/bot-folder/index.js';
 import { createKvQaCache, createLruQaCache, type QaCache } from '../../knowledge/cache/index.js';
 import {
@@ -13,7 +14,12 @@ import {
   type ReloadOutcome,
 } from '../../knowledge/engine/index.js';
 import { createDefaultSegmenter } from '../../knowledge/text/index.js';
+import type { ClassifierFactory } from '../../knowledge/retrieval/index.js';
 import type { AppConfig } from '../config/index.js';
+
+/** Trains the lexical intent classifier (ranking of 5): the default classifier and the calibration folds' one. */
+export const lexicalClassifierFactory: ClassifierFactory = (examples) =>
+  createLexicalClassifier(examples, { rankingSize: 5 });
 
 export interface LoadedEngine {
   /** Serves the current version of the bot; reloads swap versions underneath it. */
@@ -38,6 +44,8 @@ export interface LoadEngineDeps {
   readonly kv?: KeyValue;
   /** Builds the intent classifier for a bot version (default: the lexical classifier). */
   readonly classifierFor?: (bot: BotDefinition) => Promise<IntentClassifier>;
+  /** Trains the classifiers of the calibration folds (default: {@link lexicalClassifierFactory}). */
+  readonly classifierFactory?: ClassifierFactory;
   /** Dense vectors for retrieval (default: hashed character n-grams). */
   readonly embedder?: Embedder;
   /** Watch the bot folder and reload on change (default true). */
@@ -69,6 +77,7 @@ export async function loadEngine(config: AppConfig, deps: LoadEngineDeps): Promi
         bot,
         segmenter,
         cache,
+        classifierFactory: deps.classifierFactory ?? lexicalClassifierFactory,
         threshold: config.handoff.threshold,
         ...(deps.classifierFor === undefined ? {} : { classifier: await deps.classifierFor(bot) }),
         ...(deps.embedder === undefined ? {} : { embedder: deps.embedder }),

@@ -13,7 +13,9 @@ import { createKnowledgeEngine } from '../../knowledge/engine/index.js';
 import { judge, parseQueries, runEval } from '../../knowledge/eval/index.js';
 import { createDefaultSegmenter } from '../../knowledge/text/index.js';
 import { loadConfig, parseConfig } from '../config/index.js';
-import { loadEngine } from '../app/engine.js';
+import { ManualClock } from '../../core/clock.js';
+import { createInProcessMemory } from '../../memory/index.js';
+import { lexicalClassifierFactory, loadEngine } from '../app/engine.js';
 import { MARK, type CliContext } from './context.js';
 
 /** Counts of a bot folder's content. */
@@ -88,7 +90,11 @@ export function registerKbCommand(program: Command, ctx: CliContext): void {
       const stats: Record<string, unknown> = botStats(bot);
       if (flags.build === true) {
         const t0 = performance.now();
-        const built = await createKnowledgeEngine({ bot, segmenter: createDefaultSegmenter() });
+        const built = await createKnowledgeEngine({
+          bot,
+          segmenter: createDefaultSegmenter(),
+          classifierFactory: lexicalClassifierFactory,
+        });
         const info = built.ranker.info;
         stats['build'] = {
           ms: Math.round(performance.now() - t0),
@@ -133,7 +139,9 @@ export function registerKbCommand(program: Command, ctx: CliContext): void {
           ? parseConfig({ bot: { path: botDir } })
           : await loadConfig({ path: flags.config, env: ctx.env, cwd: ctx.cwd, overrides: { bot: { path: botDir } } });
       const loaded = await loadEngine(config, { clock: systemClock, watch: false });
-      const { report, results } = await runEval(loaded.engine, queries);
+      const clock = new ManualClock();
+      const memory = createInProcessMemory({ turns: config.memory.turns }, { clock });
+      const { report, results } = await runEval(loaded.engine, queries, { memory, clock });
       loaded.close();
       if (flags.verbose === true) {
         for (const r of results) {

@@ -10,7 +10,6 @@ import type { AnswerCache, BotDefinition } from '../../core/engine/types.js';
 import type { Logger } from '../../core/logger.js';
 import type { DialogueEngine } from '../../core/ports/dialogue.js';
 import type { Embedder, IntentClassifier } from '../../core/ports/inference.js';
-import { createLexicalClassifier } from '../../inference/lexical/classifier.js';
 import type { ClassifierFactory } from '../retrieval/calibration-fit.js';
 import type { HnswOptions } from '../retrieval/hnsw-index.js';
 import { createHybridRanker, type HybridRanker } from '../retrieval/hybrid-ranker.js';
@@ -20,10 +19,10 @@ import { createTokenizer } from '../text/tokenizer.js';
 
 export interface KnowledgeEngineOptions {
   readonly bot: BotDefinition;
-  /** The intent classifier (default: the lexical classifier trained on the bot). */
+  /** Trains a classifier on examples: used for the calibration folds, and for the bot when no `classifier` is given. */
+  readonly classifierFactory: ClassifierFactory;
+  /** The serving intent classifier (default: `classifierFactory(trainingExamples(bot))`). */
   readonly classifier?: IntentClassifier;
-  /** Trains per-fold classifiers for calibration (default: the lexical classifier). */
-  readonly classifierFactory?: ClassifierFactory;
   /** Dense vectors for retrieval (default: hashed character n-grams, no model). */
   readonly embedder?: Embedder;
   /** Chinese segmentation (default: jieba when it loads, else bigrams). Share one per process. */
@@ -65,14 +64,14 @@ export async function createKnowledgeEngine(
 ): Promise<KnowledgeEngine> {
   const { bot } = options;
   const t0 = performance.now();
-  const classifier = options.classifier ?? createLexicalClassifier(trainingExamples(bot));
+  const classifier = options.classifier ?? (await options.classifierFactory(trainingExamples(bot)));
   const t1 = performance.now();
   const tokenizer = createTokenizer({ segmenter: options.segmenter ?? createDefaultSegmenter() });
   const ranker = await createHybridRanker({
     units: answerUnits(bot),
     tokenizer,
     ...(options.embedder === undefined ? {} : { embedder: options.embedder }),
-    ...(options.classifierFactory === undefined ? {} : { classifierFactory: options.classifierFactory }),
+    classifierFactory: options.classifierFactory,
     ...(options.hnswThreshold === undefined ? {} : { hnswThreshold: options.hnswThreshold }),
     ...(options.hnsw === undefined ? {} : { hnsw: options.hnsw }),
     ...(options.folds === undefined ? {} : { folds: options.folds }),

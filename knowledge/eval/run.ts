@@ -2,7 +2,7 @@
  * Runs eval-kb queries through the real pipeline pieces (error boundary → five-turn memory → dialogue engine),
  * one fresh session per query, earlier turns first.
  */
-import { ManualClock } from '../../core/clock.js';
+import type { ManualClock } from '../../core/clock.js';
 import { createDispatcher } from '../../core/dispatcher.js';
 import { textOf, type InboundMessage } from '../../core/envelope.js';
 import { silentLogger } from '../../core/logger.js';
@@ -11,7 +11,7 @@ import { dialogue } from '../../core/pipeline/dialogue.js';
 import { errorBoundary } from '../../core/pipeline/error-boundary.js';
 import { memory } from '../../core/pipeline/memory.js';
 import type { DialogueEngine } from '../../core/ports/dialogue.js';
-import { createInProcessMemory } from '../../memory/in-process-memory.js';
+import type { ConversationMemory } from '../../core/ports/memory.js';
 import type { EvalQuery } from './queries.js';
 import { report, type EvalReply, type EvalReport } from './score.js';
 
@@ -25,10 +25,15 @@ export interface EvalResult {
 export async function runEval(
   engine: DialogueEngine,
   queries: readonly EvalQuery[],
-  options: { turns?: number; onProgress?: (done: number, total: number) => void } = {},
+  deps: {
+    /** The five-turn memory (e.g. the in-process one on `clock`); closed at the end. */
+    memory: ConversationMemory;
+    /** The clock the memory runs on; advanced one second per message. */
+    clock: ManualClock;
+    onProgress?: (done: number, total: number) => void;
+  },
 ): Promise<{ report: EvalReport; results: EvalResult[] }> {
-  const clock = new ManualClock();
-  const store = createInProcessMemory({ turns: options.turns ?? 5 }, { clock });
+  const { clock, memory: store } = deps;
   const dispatch = createDispatcher({
     pipeline: compose(errorBoundary({ apology: () => 'apology' }), memory(store), dialogue(engine)),
     clock,
@@ -62,7 +67,7 @@ export async function runEval(
       };
     }
     results.push({ query, reply });
-    options.onProgress?.(i + 1, queries.length);
+    deps.onProgress?.(i + 1, queries.length);
   }
   await store.close();
   return { report: report(results), results };

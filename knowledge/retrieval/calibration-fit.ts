@@ -95,12 +95,6 @@ export async function fitRankerCalibration(options: CalibrationFitOptions): Prom
       const candidates = core.candidates(tokenizer.tokens(q.text), vectorOf(q.text), prediction);
       queries++;
       for (const c of candidates) samples.push({ x: c.features, y: c.id === q.truth, weight });
-      if (process.env['DEBUG_FIT'] !== undefined && track) {
-        const top = [...candidates].sort((a, b) => (b.features[0] ?? 0) - (a.features[0] ?? 0))[0];
-        process.stderr.write(
-          `${q.truth} | ${q.text} | cls-top=${top?.id} | ${candidates.map((c) => c.id).join(' ')}\n`,
-        );
-      }
       perQuery.push({
         x: candidates.map((c) => c.features),
         right: candidates.map((c) => c.id === q.truth),

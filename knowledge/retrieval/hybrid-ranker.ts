@@ -5,7 +5,6 @@
  */
 import type { AnswerRanker, RankedAnswer } from '../../core/engine/types.js';
 import type { Embedder, IntentPrediction } from '../../core/ports/inference.js';
-import { createLexicalClassifier } from '../../inference/lexical/classifier.js';
 import type { Tokenizer } from '../text/tokenizer.js';
 import {
   fitRankerCalibration,
@@ -35,8 +34,11 @@ export interface HybridRankerOptions {
   readonly tokenizer: Tokenizer;
   /** Dense vectors; default: the hashed n-gram embedder fitted on the unit texts. */
   readonly embedder?: Embedder;
-  /** Trains the per-fold classifiers of the calibration fit (default: the lexical classifier). */
-  readonly classifierFactory?: ClassifierFactory;
+  /**
+   * Trains the per-fold classifiers of the calibration fit: the same kind as the serving classifier, or a cheap
+   * stand-in whose confidences are calibrated too (the gateway passes the lexical classifier).
+   */
+  readonly classifierFactory: ClassifierFactory;
   /** A fixed model instead of fitting one. */
   readonly model?: RankerModel;
   readonly folds?: number;
@@ -97,8 +99,7 @@ export async function createHybridRanker(options: HybridRankerOptions): Promise<
   const dimensions = embedder.dimensions;
   const zero = new Float32Array(dimensions);
   const vectorOf = (text: string): Float32Array => vectors.get(text) ?? zero;
-  const factory: ClassifierFactory =
-    options.classifierFactory ?? ((examples) => createLexicalClassifier(examples, { rankingSize: 5 }));
+  const factory = options.classifierFactory;
 
   let fit: CalibrationFit | undefined;
   let model = options.model;

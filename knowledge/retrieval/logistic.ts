@@ -1,5 +1,30 @@
 /** Weighted, L2-regularised logistic regression by damped Newton steps (pure, deterministic). */
-import { sigmoid, solveLinear } from '../../inference/lexical/calibration.js';
+/** The logistic function, computed stably. */
+export function sigmoid(x: number): number {
+  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+}
+
+/** Solves `a·x = b` (Gauss-Jordan with partial pivoting); undefined when singular. */
+export function solveLinear(a: readonly (readonly number[])[], b: readonly number[]): number[] | undefined {
+  const n = b.length;
+  const m = a.map((row, i) => [...row, b[i] ?? 0]);
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < n; r++) if (Math.abs(m[r]?.[col] ?? 0) > Math.abs(m[pivot]?.[col] ?? 0)) pivot = r;
+    const p = m[pivot];
+    const c = m[col];
+    if (p === undefined || c === undefined || Math.abs(p[col] ?? 0) < 1e-12) return undefined;
+    m[pivot] = c;
+    m[col] = p;
+    for (let r = 0; r < n; r++) {
+      const row = m[r];
+      if (r === col || row === undefined) continue;
+      const f = (row[col] ?? 0) / (p[col] ?? 1);
+      for (let k = col; k <= n; k++) row[k] = (row[k] ?? 0) - f * (p[k] ?? 0);
+    }
+  }
+  return Array.from({ length: n }, (_, i) => (m[i]?.[n] ?? 0) / (m[i]?.[i] ?? 1));
+}
 
 /** One observation: features (without the bias), whether it was right, and its weight. */
 export interface LogisticSample {

@@ -3,6 +3,7 @@ import { ManualClock } from '../../../core/clock.js';
 import type { BotDefinition } from '../../../core/engine/index.js';
 import { createLruQaCache } from '../../../knowledge/cache/index.js';
 import { DEMO_BOT_DIR, loadBotFolder } from '../../../knowledge/bot-folder/index.js';
+import { lexicalClassifierFactory } from '../../../gateway/app/engine.js';
 import { createKnowledgeEngine, type KnowledgeEngine } from '../../../knowledge/engine/index.js';
 import { createFlow } from '../../helpers/flow.js';
 
@@ -13,7 +14,7 @@ describe('knowledge engine on the demo shop (hybrid ranking + graph QA)', functi
 
   before(async () => {
     bot = await loadBotFolder(DEMO_BOT_DIR);
-    built = await createKnowledgeEngine({ bot });
+    built = await createKnowledgeEngine({ bot, classifierFactory: lexicalClassifierFactory });
   });
 
   it('answers attribute questions in both languages with triple sources', async () => {
@@ -104,7 +105,7 @@ describe('knowledge engine on the demo shop (hybrid ranking + graph QA)', functi
 
   it('caches answers by question and the memory context they read', async () => {
     const cache = createLruQaCache({}, { clock: new ManualClock() });
-    const cached = await createKnowledgeEngine({ bot, cache });
+    const cached = await createKnowledgeEngine({ bot, cache, classifierFactory: lexicalClassifierFactory });
     await createFlow({ engine: cached.engine }).user('退货怎么办').user('how much is it?');
     assert.deepEqual(cache.stats().hits, 0);
     // The same context-free question in another conversation is a hit; a follow-up in a different context is not.

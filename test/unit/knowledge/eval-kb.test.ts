@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ManualClock } from '../../../core/clock.js';
+import { createInProcessMemory } from '../../../memory/index.js';
 import { DEMO_BOT_DIR, loadBotFolder } from '../../../knowledge/bot-folder/index.js';
+import { lexicalClassifierFactory } from '../../../gateway/app/engine.js';
 import { createKnowledgeEngine } from '../../../knowledge/engine/index.js';
 import { judge, kindOf, parseQueries, report, runEval } from '../../../knowledge/eval/index.js';
 import { runCli } from '../../../gateway/cli/program.js';
@@ -71,7 +74,12 @@ describe('eval-kb', function () {
   });
 
   it('sends earlier turns in one session, so follow-ups use the memory', async () => {
-    const built = await createKnowledgeEngine({ bot: await loadBotFolder(DEMO_BOT_DIR), folds: 3 });
+    const built = await createKnowledgeEngine({
+      bot: await loadBotFolder(DEMO_BOT_DIR),
+      folds: 3,
+      classifierFactory: lexicalClassifierFactory,
+    });
+    const clock = new ManualClock();
     const { report: r, results } = await runEval(
       built.engine,
       parseQueries(
@@ -82,6 +90,7 @@ describe('eval-kb', function () {
           '{"turns": ["给我讲个笑话"], "expect": {"handoff": true}}',
         ].join('\n'),
       ),
+      { memory: createInProcessMemory({ turns: 5 }, { clock }), clock },
     );
     assert.deepEqual(
       results.map((x) => x.reply.handoff),

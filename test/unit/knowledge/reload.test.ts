@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ManualClock } from '../../../core/clock.js';
 import type { DialogueEngine, DialogueResult } from '../../../core/ports/dialogue.js';
 import { DEMO_BOT_DIR, loadBotFolder } from '../../../knowledge/bot-folder/index.js';
+import { lexicalClassifierFactory } from '../../../gateway/app/engine.js';
 import { createLruQaCache } from '../../../knowledge/cache/index.js';
 import {
   createKnowledgeEngine,
@@ -35,7 +36,12 @@ describe('hot reload', function () {
   let dir: string;
   const segmenter = createBigramSegmenter();
   const build = async (): Promise<KnowledgeEngine> =>
-    createKnowledgeEngine({ bot: await loadBotFolder(dir), segmenter, folds: 3 });
+    createKnowledgeEngine({
+      bot: await loadBotFolder(dir),
+      segmenter,
+      folds: 3,
+      classifierFactory: lexicalClassifierFactory,
+    });
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'clawbot-bot-'));
