@@ -4,9 +4,9 @@ import path from 'node:path';
 import { systemClock } from '../../core/clock.js';
 import { BotError, describeError } from '../../core/errors.js';
 import { createWorkerMetrics, runPrimary } from '../cluster/index.js';
+import { createGatewayLogger, createRequestContext } from '../observability/index.js';
 import { checkFreeMemory, checkNodeVersion, checkRedis, redactUrl, type CheckResult } from '../cli/checks.js';
 import { loadConfigDetailed } from '../config/index.js';
-import { createLogger } from '../logger.js';
 import { developmentApiKey } from './dev-key.js';
 import { buildGateway } from './gateway.js';
 
@@ -46,10 +46,10 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<void>
     ...(options.port === undefined ? {} : { overrides: { gateway: { port: options.port } } }),
   });
   const config = loadedConfig.config;
-  const rootLog = createLogger({
-    mode: config.mode,
-    level: options.verbose === true ? 'debug' : config.log.level,
-    maskPii: config.log.maskPii,
+  const requestContext = createRequestContext();
+  const rootLog = createGatewayLogger(config, {
+    requestContext,
+    ...(options.verbose === true ? { verbose: true } : {}),
   });
   const log = cluster.worker === undefined ? rootLog : rootLog.child({ worker: cluster.worker.id });
   const workers = options.workers ?? config.gateway.workers;
@@ -103,7 +103,10 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<void>
     clock: systemClock,
     version,
     ...(devKey === undefined ? {} : { extraApiKeys: [devKey] }),
-    ...(workerMetrics === undefined ? {} : { observability: { aggregate: (local) => workerMetrics.aggregate(local) } }),
+    observability: {
+      requestContext,
+      ...(workerMetrics === undefined ? {} : { aggregate: (local) => workerMetrics.aggregate(local) }),
+    },
   });
   workerMetrics?.serve(gateway.observability.metrics);
   const t = gateway.loaded.timings;

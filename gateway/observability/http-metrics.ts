@@ -7,6 +7,7 @@ import type { RequestHandler, Request } from 'express';
 import type { Logger } from '../../core/logger.js';
 import type { MetricFamilies } from './metrics.js';
 import { acceptRequestId, REQUEST_ID_HEADER } from './request-id.js';
+import type { RequestContext } from './request-context.js';
 
 /** What the middleware adds to each request. */
 export interface RequestObservability {
@@ -52,6 +53,8 @@ export function observeRequests(deps: {
   readonly families: MetricFamilies;
   readonly log: Logger;
   readonly mounts: readonly string[];
+  /** When given, the rest of the request runs with its id in context (log lines get `requestId`). */
+  readonly context?: RequestContext | undefined;
 }): RequestHandler {
   const { httpRequests, httpDuration } = deps.families;
   return (req, res, next) => {
@@ -68,6 +71,7 @@ export function observeRequests(deps: {
       httpRequests.inc(labels);
       httpDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
     });
-    next();
+    if (deps.context === undefined) next();
+    else deps.context.run(requestId, next);
   };
 }

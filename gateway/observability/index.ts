@@ -10,3 +10,6 @@ export * from './gpu.js';
 export * from './wiring.js';
 export * from './openapi-document.js';
 export * from './cli-audit.js';
+export * from './request-context.js';
+export * from './secret-scrub.js';
+export * from './gateway-logger.js';

@@ -16,6 +16,7 @@ import { observeRequests } from './http-metrics.js';
 import { instrumentDispatch, instrumentMemory, instrumentSend, watchHandoffEvents } from './instrument.js';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics.js';
 import { metricsRoutes } from './metrics-route.js';
+import type { RequestContext } from './request-context.js';
 
 /** Where scrape-time gauges read their figures. */
 export interface ObservedSources {
@@ -55,6 +56,8 @@ export interface ObservabilityDeps {
    * Renders the metrics of every worker of this host (node:cluster); when absent, this process's registry.
    */
   readonly aggregate?: (local: GatewayMetrics) => Promise<{ text: string; contentType: string }>;
+  /** The request context the root logger's mixin reads (request ids on every line of a request). */
+  readonly requestContext?: RequestContext;
 }
 
 /** Builds the gateway's observability from config. */
@@ -67,7 +70,7 @@ export function createObservability(config: AppConfig, deps: ObservabilityDeps):
   return {
     metrics,
     audit,
-    httpMiddleware: (mounts) => observeRequests({ families: f, log: deps.log, mounts }),
+    httpMiddleware: (mounts) => observeRequests({ families: f, log: deps.log, mounts, context: deps.requestContext }),
     auditRouter: Router().use(auditRequests({ audit })),
     metricsRouter: (authenticateAdmin) =>
       metricsRoutes(
