@@ -23,6 +23,6 @@ export function createGatewayLogger(config: AppConfig, options: GatewayLoggerOpt
     level: options.verbose === true ? 'debug' : config.log.level,
     maskPii: config.log.maskPii,
     destination: scrubbedDestination(inner, knownSecrets(config)),
-    ...(options.requestContext === undefined ? {} : { pino: { mixin: options.requestContext.mixin } }),
+    ...(options.requestContext === undefined ? {} : { pino: { mixin: () => options.requestContext?.mixin() ?? {} } }),
   });
 }
