@@ -3,6 +3,7 @@
  * hashed n-gram embedder) over every intent example and FAQ question, fused with the intent classifier's ranking
  * by a logistic model fitted on the bot's own held-out splits. Its confidences are calibrated probabilities.
  */
+import { normalizeForPhrases } from '../../core/engine/phrases.js';
 import type { AnswerRanker, RankedAnswer } from '../../core/engine/types.js';
 import type { Embedder, IntentPrediction } from '../../core/ports/inference.js';
 import type { Tokenizer } from '../text/tokenizer.js';
@@ -19,6 +20,9 @@ import { predictLogistic } from './logistic.js';
 import { GENERIC_OUT_OF_SCOPE } from './out-of-scope.js';
 import { createRankerCore, FEATURE_NAMES, type Candidate, type RankerCore } from './ranker-core.js';
 import type { AnswerUnit } from './units.js';
+
+/** Confidence of a question asked exactly as one of the bot's own texts. */
+export const EXACT_MATCH_CONFIDENCE = 0.99;
 
 /** See {@link HybridRankerOptions.confidenceShift}. */
 export const DEFAULT_CONFIDENCE_SHIFT = 1.4;
@@ -130,6 +134,16 @@ export async function createHybridRanker(options: HybridRankerOptions): Promise<
     ...(options.hnsw === undefined ? {} : { hnsw: options.hnsw }),
   });
   const fitted = model;
+  // A question asked exactly as written in the bot (ignoring case, width and punctuation) is that entry's,
+  // whatever the fit says (small bots give the fit little to learn from); texts shared by two entries are not.
+  const exact = new Map<string, string | null>();
+  for (const u of units) {
+    for (const t of u.texts) {
+      const key = normalizeForPhrases(t);
+      const seen = exact.get(key);
+      exact.set(key, seen === undefined || seen === u.id ? u.id : null);
+    }
+  }
 
   const candidates = async (
     text: string,
@@ -151,9 +165,13 @@ export async function createHybridRanker(options: HybridRankerOptions): Promise<
       .sort((a, b) => b.p - a.p || (a.c.id < b.c.id ? -1 : a.c.id > b.c.id ? 1 : 0));
     const best = scored[0]?.p ?? 0;
     const second = scored[1]?.p ?? 0;
-    return scored.map(({ c, p }, i) => ({
+    const verbatim = exact.get(normalizeForPhrases(text)) ?? undefined;
+    const ranked = scored.map(({ c, p }, i) => ({
       id: c.id,
-      confidence: predictLogistic(fitted.top, topFeatures(p, i === 0 ? second : best)),
+      confidence:
+        c.id === verbatim
+          ? EXACT_MATCH_CONFIDENCE
+          : predictLogistic(fitted.top, topFeatures(p, i === 0 ? second : best)),
       // Evidence (for logs and diagnostics) for the leading candidates only: it allocates.
       ...(i < 3
         ? {
@@ -166,6 +184,7 @@ export async function createHybridRanker(options: HybridRankerOptions): Promise<
           }
         : {}),
     }));
+    return verbatim === undefined ? ranked : ranked.sort((a, b) => b.confidence - a.confidence);
   };
 
   return {

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { lexicalClassifierFactory } from '../../../gateway/app/engine.js';
+import { DEMO_BOT_DIR, loadBotFolder } from '../../../knowledge/bot-folder/index.js';
+import {
+  answerUnits,
+  createHybridRanker,
+  EXACT_MATCH_CONFIDENCE,
+  FEATURE_NAMES,
+  fitLogistic,
+  hnswAvailable,
+  predictLogistic,
+  type AnswerUnit,
+} from '../../../knowledge/retrieval/index.js';
+import { createBigramSegmenter, createTokenizer } from '../../../knowledge/text/index.js';
+
+const tokenizer = createTokenizer({ segmenter: createBigramSegmenter() });
+
+describe('hybrid ranker', function () {
+  this.timeout(60_000);
+
+  it('fits a logistic model that separates its classes, deterministically', () => {
+    const samples = Array.from({ length: 40 }, (_, i) => ({ x: [i / 40, (i % 3) / 3], y: i >= 20 }));
+    const a = fitLogistic(samples, { l2: 0.01 });
+    const b = fitLogistic(samples, { l2: 0.01 });
+    assert.deepEqual(a, b);
+    assert.ok(a !== undefined && predictLogistic(a, [0.95, 0]) > 0.8 && predictLogistic(a, [0.05, 0]) < 0.2);
+    assert.equal(fitLogistic(samples.map((s) => ({ ...s, y: true }))), undefined, 'one class only');
+  });
+
+  it('ranks the right FAQ entry first for paraphrases, with calibrated confidences and evidence', async () => {
+    const bot = await loadBotFolder(DEMO_BOT_DIR);
+    const units = answerUnits(bot);
+    const ranker = await createHybridRanker({ units, tokenizer, classifierFactory: lexicalClassifierFactory });
+    const classifier = await lexicalClassifierFactory(
+      units.flatMap((u) => u.texts.map((text) => ({ text, intent: u.id }))),
+    );
+    const ask = async (text: string) => ranker.rank(text, await classifier.classify(text));
+    const refund = await ask('退款几天可以到账呀');
+    assert.equal(refund[0]?.id, 'faq:refund-time');
+    assert.ok((refund[0]?.confidence ?? 0) >= 0.8);
+    assert.deepEqual(Object.keys(refund[0]?.evidence ?? {}), ['score', ...FEATURE_NAMES]);
+    for (const r of refund) assert.ok(r.confidence >= 0 && r.confidence <= 1);
+    const oos = await ask('how do I bake sourdough bread at home');
+    assert.ok((oos[0]?.confidence ?? 0) < 0.8, `out of scope got ${oos[0]?.confidence}`);
+    assert.ok(ranker.info.fit !== undefined && ranker.info.fit.queries > 100);
+    assert.equal(ranker.info.vectorIndex, 'exact');
+  });
+
+  it('answers a question asked exactly as written, even where the fit has little to learn', async () => {
+    const units: AnswerUnit[] = [
+      { id: 'hello', texts: ['hi', 'hello'] },
+      { id: 'faq:hours', texts: ['when are you open'] },
+    ];
+    const ranker = await createHybridRanker({
+      units,
+      tokenizer,
+      classifierFactory: lexicalClassifierFactory,
+      folds: 2,
+    });
+    const [top] = await ranker.rank('When are you OPEN?', undefined);
+    assert.deepEqual(
+      { id: top?.id, confidence: top?.confidence },
+      { id: 'faq:hours', confidence: EXACT_MATCH_CONFIDENCE },
+    );
+  });
+
+  it('switches the vector index to HNSW above the configured size', async function () {
+    if (!hnswAvailable()) this.skip();
+    const units: AnswerUnit[] = [
+      { id: 'a', texts: ['refund time', 'money back'] },
+      { id: 'b', texts: ['shipping time', 'delivery days'] },
+    ];
+    const ranker = await createHybridRanker({
+      units,
+      tokenizer,
+      classifierFactory: lexicalClassifierFactory,
+      hnswThreshold: 1,
+      folds: 2,
+    });
+    assert.equal(ranker.info.vectorIndex, 'hnsw');
+    const [top] = await ranker.candidates('delivery days', undefined);
+    assert.equal(top?.id, 'b');
+  });
+});
