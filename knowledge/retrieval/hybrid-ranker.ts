@@ -98,7 +98,11 @@ async function embedAll(
 export async function createHybridRanker(options: HybridRankerOptions): Promise<HybridRanker> {
   const { units, tokenizer } = options;
   const allTexts = units.flatMap((u) => u.texts);
-  const embedder = options.embedder ?? createHashedEmbedder({ corpus: allTexts });
+  // An injected embedder that is not ready (no dimensions yet) leaves retrieval on the built-in one.
+  const embedder =
+    options.embedder !== undefined && options.embedder.dimensions > 0
+      ? options.embedder
+      : createHashedEmbedder({ corpus: allTexts });
   const vectors = await embedAll(embedder, [...allTexts, ...GENERIC_OUT_OF_SCOPE], options.embedBatch ?? 256);
   const dimensions = embedder.dimensions;
   const zero = new Float32Array(dimensions);
@@ -151,7 +155,8 @@ export async function createHybridRanker(options: HybridRankerOptions): Promise<
     signal?: AbortSignal,
   ): Promise<Candidate[]> => {
     const [query] = await embedder.embed([text], signal === undefined ? {} : { signal });
-    return core.candidates(tokenizer.tokens(text), query ?? zero, prediction);
+    // A vector of another width (the embedder's model was swapped since this ranker was built) is not compared.
+    return core.candidates(tokenizer.tokens(text), query?.length === dimensions ? query : zero, prediction);
   };
 
   const rank = async (

@@ -81,4 +81,46 @@ describe('hybrid ranker', function () {
     const [top] = await ranker.candidates('delivery days', undefined);
     assert.equal(top?.id, 'b');
   });
+
+  it('uses an injected Embedder, and the built-in one while the injected one is not ready', async () => {
+    const units: AnswerUnit[] = [
+      { id: 'a', texts: ['refund time', 'money back'] },
+      { id: 'b', texts: ['shipping time', 'delivery days'] },
+    ];
+    let width = 4;
+    const calls: string[][] = [];
+    const embedder = {
+      name: 'fake',
+      get dimensions() {
+        return width;
+      },
+      embed: (texts: readonly string[]) => {
+        calls.push([...texts]);
+        return Promise.resolve(
+          texts.map((t) => Float32Array.from({ length: width }, (_, i) => (i === t.length % width ? 1 : 0))),
+        );
+      },
+    };
+    const ranker = await createHybridRanker({
+      units,
+      tokenizer,
+      embedder,
+      classifierFactory: lexicalClassifierFactory,
+      folds: 2,
+    });
+    assert.equal(ranker.info.embedder, 'fake');
+    assert.ok(calls.some((c) => c.includes('money back')));
+    width = 8; // the model behind the embedder was swapped for a wider one: its vectors are not compared
+    const [top] = await ranker.candidates('delivery days', undefined);
+    assert.equal(top?.id, 'b');
+    width = 0;
+    const fallback = await createHybridRanker({
+      units,
+      tokenizer,
+      embedder,
+      classifierFactory: lexicalClassifierFactory,
+      folds: 2,
+    });
+    assert.match(fallback.info.embedder, /^hashed/);
+  });
 });
