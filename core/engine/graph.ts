@@ -57,6 +57,11 @@ export interface GraphIndex {
   linkAttribute(text: string): AttributeMention | undefined;
   /** The attributes that may be the one asked for, in text order (question phrases only when nothing else). */
   attributeCandidates(text: string): AttributeMention[];
+  /**
+   * When no synonym occurs: the attribute whose characteristic Chinese character is in what is left of the text
+   * ("爪板什么价": 价, found in 价格, 价钱, 售价), if exactly one attribute has one there; scored lower.
+   */
+  guessAttribute(text: string): AttributeMention | undefined;
   /** A variant of `productId` named in the text by its name or alias (e.g. 黑色, black). */
   linkVariant(text: string, productId: string): PhraseMatch<string> | undefined;
   /** Whether any variant name or alias (of any product) occurs in the text ("黑色的呢?"). */
@@ -78,6 +83,12 @@ const WORD_AFTER = /^\s*([a-z0-9]+|\p{Script=Han})/u;
 
 /** Words that make a different model of a named product ("claw phone 15 pro", "爪机15 max"). */
 const MODEL_SUFFIX = /^(\d+[a-z]*|pro|max|plus|mini|ultra|lite|se|air|neo|note|fold|flip|xl|xs|ii|iii|iv|gen\d*)$/;
+
+/** Characters too common to say which attribute is meant. */
+const COMMON_CHARS = new Set([...'多少么什几有吗的是不了么个哪怎样能可以要会还和呢吧啊呀这那它我你您大小长短高低好']);
+
+/** Score of an attribute guessed from a characteristic character. */
+export const GUESSED_ATTRIBUTE_SCORE = 0.85;
 
 /** Attribute phrases that are question words rather than names of the attribute. */
 const QUESTION_PHRASE = /(how|what|which|多少|几|多久|多大|多重|哪些|什么|怎么样)/i;
@@ -119,6 +130,23 @@ export function createGraphIndex(graph: KnowledgeGraph, knownWords: ReadonlySet<
     ]),
   );
   const productOf = (id: string): string => parent.get(id) ?? id;
+  // Characteristic characters: in two or more of an attribute's Chinese words, and in no other attribute's.
+  const charOwners = new Map<string, Set<string>>();
+  const charCounts = new Map<string, number>();
+  for (const [key, a] of Object.entries(graph.attributes)) {
+    for (const word of new Set([a.label.zh, ...a.synonyms])) {
+      for (const c of new Set(word.match(/\p{Script=Han}/gu) ?? [])) {
+        if (COMMON_CHARS.has(c)) continue;
+        charOwners.set(c, (charOwners.get(c) ?? new Set()).add(key));
+        charCounts.set(`${key}\u0000${c}`, (charCounts.get(`${key}\u0000${c}`) ?? 0) + 1);
+      }
+    }
+  }
+  const headChars = new Map<string, string>();
+  for (const [c, owners] of charOwners) {
+    const [key] = [...owners];
+    if (owners.size === 1 && key !== undefined && (charCounts.get(`${key}\u0000${c}`) ?? 0) >= 2) headChars.set(c, key);
+  }
   const typoScore = (typos: number): number => MENTION_SCORES.exact * MENTION_SCORES.typo ** typos;
 
   const linkEntities = (text: string): EntityMention[] => {
@@ -165,6 +193,16 @@ export function createGraphIndex(graph: KnowledgeGraph, knownWords: ReadonlySet<
     ...(outgoing.get(id) ?? []),
     ...(parent.has(id) ? (outgoing.get(productOf(id)) ?? []) : []),
   ];
+  const residue = (text: string): string => {
+    let masked = entityNorm(normalizeForPhrases(text));
+    const blank = (start: number, length: number): void => {
+      masked = `${masked.slice(0, start)}${' '.repeat(length)}${masked.slice(start + length)}`;
+    };
+    for (const m of entityMatcher.mentions(text)) blank(m.start, m.length);
+    for (const matcher of variantMatchers.values()) for (const m of matcher.mentions(masked)) blank(m.start, m.length);
+    for (const m of attributeMatcher.mentions(masked)) blank(m.start, m.length);
+    return masked;
+  };
   return {
     entity: (id) => entities.get(id),
     attribute: (key) => graph.attributes[key],
@@ -176,23 +214,24 @@ export function createGraphIndex(graph: KnowledgeGraph, knownWords: ReadonlySet<
       linkAttributes(text).map(({ key, start, length, score }) => ({ key, start, length, score })),
     linkAttribute,
     attributeCandidates,
+    guessAttribute: (text) => {
+      const rest = residue(text);
+      const found = new Map<string, number>();
+      for (const m of rest.matchAll(/\p{Script=Han}/gu)) {
+        const key = headChars.get(m[0]);
+        if (key !== undefined && !found.has(key)) found.set(key, m.index);
+      }
+      const only = found.size === 1 ? [...found][0] : undefined;
+      if (only === undefined) return undefined;
+      return { key: only[0], start: only[1], length: 1, score: GUESSED_ATTRIBUTE_SCORE };
+    },
     linkVariant: (text, productId) => variantMatchers.get(productOf(productId))?.longest(text),
     mentionsVariant: (text) => [...variantMatchers.values()].some((m) => m.longest(text) !== undefined),
     productOf,
     variantsOf: (productId) => variants.get(productId) ?? [],
     valueOf,
     relationsOf,
-    residue: (text) => {
-      let masked = entityNorm(normalizeForPhrases(text));
-      const blank = (start: number, length: number): void => {
-        masked = `${masked.slice(0, start)}${' '.repeat(length)}${masked.slice(start + length)}`;
-      };
-      for (const m of entityMatcher.mentions(text)) blank(m.start, m.length);
-      for (const matcher of variantMatchers.values())
-        for (const m of matcher.mentions(masked)) blank(m.start, m.length);
-      for (const m of attributeMatcher.mentions(masked)) blank(m.start, m.length);
-      return masked;
-    },
+    residue,
     findValue: (id, key) => {
       const own = valueOf(id, key);
       if (own !== undefined) return own;

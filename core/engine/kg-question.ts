@@ -189,6 +189,7 @@ export function resolveKgQuestion(text: string, graph: GraphIndex, context: Conv
     // (its warranty policy's coverage) asks for the far one.
     linked = candidates.find((c) => graph.findValue(entityId, c.key)?.via !== undefined) ?? linked;
   }
+  if (linked === undefined && best !== undefined) linked = graph.guessAttribute(text);
   let attribute = linked?.key;
   let attributeScore = linked?.score ?? 0;
   if (attribute === undefined && mentioned !== undefined && context.attribute !== undefined) {

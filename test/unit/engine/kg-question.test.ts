@@ -103,6 +103,20 @@ describe('graph index', () => {
     assert.equal(index.linkAttribute('how much is it')?.key, 'price');
   });
 
+  it('guesses an attribute from a characteristic Chinese character when no synonym occurs', () => {
+    const g = createGraphIndex({
+      ...graph,
+      attributes: {
+        ...graph.attributes,
+        price: { label: { zh: '价格', en: 'price' }, synonyms: ['价钱', '售价', '多少钱'] },
+      },
+    });
+    assert.deepEqual(g.guessAttribute('爪表什么价'), { key: 'price', start: 4, length: 1, score: 0.85 });
+    assert.equal(g.guessAttribute('爪表怎么样'), undefined);
+    const q = resolveKgQuestion('爪表什么价', g, none).question;
+    assert.ok(q?.kind === 'attribute' && q.attribute === 'price' && q.attributeScore === 0.85);
+  });
+
   it('finds values on the entity, its product, or one relation away', () => {
     assert.deepEqual(index.findValue('phone-black', 'warranty'), { entityId: 'phone', value: '2y' });
     assert.deepEqual(index.findValue('phone', 'coverage'), {
