@@ -7,6 +7,7 @@ import {
   rankScores,
 } from '../../../../inference/fasttext/calibration.js';
 import { fitLogistic, predictLogistic } from '../../../../inference/fasttext/logistic.js';
+import type { LogisticRow } from '../../../../inference/fasttext/logistic.js';
 import { createPrng } from '../../../../inference/fasttext/prng.js';
 import { scoreText } from '../../../../inference/fasttext/reference.js';
 import { stratifiedFolds, stratifiedSplit, syntheticOutOfScope } from '../../../../inference/fasttext/split.js';
@@ -20,10 +21,10 @@ const confidenceOf = (t: TrainedClassifier, text: string): number =>
 describe('fasttext calibration', () => {
   it('fits a logistic model that separates a noisy threshold rule', () => {
     const prng = createPrng(1);
-    const rows = Array.from({ length: 2000 }, () => {
+    const rows = Array.from({ length: 2000 }, (): LogisticRow => {
       const x = prng.next() * 4 - 2;
       const p = 1 / (1 + Math.exp(-3 * x));
-      return { x: [x, prng.next()], y: (prng.next() < p ? 1 : 0), w: 1 };
+      return { x: [x, prng.next()], y: prng.next() < p ? 1 : 0, w: 1 };
     });
     const m = fitLogistic(rows);
     assert.ok(predictLogistic(m, [1.5, 0.5]) > 0.9);
