@@ -15,6 +15,8 @@ import { registerTokenCommand } from './token-command.js';
 import { registerSimulateCommand } from './simulate-command.js';
 import { registerModelsCommand } from '../../inference/hub/cli.js';
 import { registerKbCommand } from './kb-command.js';
+import { registerEvalCommand, registerTrainCommand } from '../../inference/eval/cli.js';
+import { loadBotFolder } from '../../knowledge/bot-folder/index.js';
 import { registerAgentsCommand } from './agents-command.js';
 import { registerDeadletterCommand } from './deadletter-command.js';
 
@@ -34,6 +36,8 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerSimulateCommand,
   (program, ctx) => registerModelsCommand(program, ctx),
   registerKbCommand,
+  (program, ctx) => registerTrainCommand(program, ctx, { loadBot: loadBotFolder }),
+  (program, ctx) => registerEvalCommand(program, ctx),
 ];
 
 function packageVersion(): string {
