@@ -49,6 +49,11 @@ export function createStores(config: AppConfig, deps: { clock: Clock; log: Logge
     retryStrategy: (times) => Math.min(times * 200, 2000),
   });
   redis.on('error', (error: Error) => deps.log.warn({ err: error.message }, 'redis connection problem'));
+  // Once connected, fail fast while Redis is away (clear 503s at once) instead of queueing commands behind
+  // reconnect attempts for seconds each; ioredis reconnects by itself and commands work again when it is back.
+  redis.once('ready', () => {
+    redis.options.enableOfflineQueue = false;
+  });
   const ns = { keyPrefix: config.redis.keyPrefix };
   const locks = createRedisLocks({ redis, ...ns, clock: deps.clock, logger: deps.log });
   return {

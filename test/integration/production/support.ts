@@ -58,11 +58,11 @@ export async function spawnGateway(
   const dir = await mkdtemp(join(tmpdir(), 'clawbot-prod-'));
   const file = join(dir, 'config.yaml');
   await writeFile(file, stringify(config));
-  const proc = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(ROOT, 'gateway/main.ts'), 'gateway', '-c', file, ...(options.args ?? [])],
-    { cwd: dir, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const proc = spawn(process.execPath, [join(ROOT, 'bin/clawbot.js'), 'gateway', '-c', file, ...(options.args ?? [])], {
+    cwd: dir,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   proc.stdout?.setEncoding('utf8').on('data', (d: string) => (out += d));
   proc.stderr?.setEncoding('utf8').on('data', (d: string) => (out += d));
