@@ -164,7 +164,7 @@ describe('production: gateway process lifecycle', function () {
             '-addext',
             'subjectAltName=IP:127.0.0.1',
           ],
-          (error) => (error === null ? resolve() : reject(error)),
+          (error) => (error === null ? resolve() : reject(new Error(error.message))),
         ),
       );
     } catch {
