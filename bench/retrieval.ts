@@ -256,6 +256,7 @@ function vectorBench(
     results.push({
       efSearch: ef,
       latencyMs: summary(times),
+      cpuMs: summary(cpu),
       recallAt10: Math.round((found / (queries * k)) * 10_000) / 10_000,
     });
     process.stderr.write(`  HNSW ef=${ef}: ${JSON.stringify(results[results.length - 1])}\n`);
