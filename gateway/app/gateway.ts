@@ -23,7 +23,7 @@ import { pairingRoutes } from './routes/pairing.js';
 import { createServer } from './server.js';
 import { createStores, type Stores } from './stores.js';
 import { createHandoff, type HandoffWiring } from './handoff.js';
-import { createFlowControl, deadLetterRoutes, type FlowControl } from '../flow/index.js';
+import { createFlowControl, createTurnLease, deadLetterRoutes, type FlowControl } from '../flow/index.js';
 import {
   createObservability,
   OPERATIONS_API_DOCUMENT,
@@ -127,6 +127,7 @@ export async function buildGateway(config: AppConfig, deps: GatewayDeps): Promis
     apology: createApology(loaded.bot),
     throttle: flow.throttle,
     passOnStoreFailures: true,
+    ...(stores.kind === 'redis' ? { turnLease: createTurnLease({}, { kv: stores.kv, locks: stores.locks }) } : {}),
   });
   const dispatch = observability.instrumentDispatch(
     flow.gate.wrap(

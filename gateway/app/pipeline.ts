@@ -10,6 +10,7 @@ import { sequentialize } from '../../core/pipeline/sequentialize.js';
 import { memory } from '../../core/pipeline/memory.js';
 import { dialogue } from '../../core/pipeline/dialogue.js';
 import { isStoreUnavailable, releaseDedupeOnStoreFailure } from '../flow/store-guard.js';
+import type { TurnLease } from '../flow/turn-lease.js';
 
 export interface PipelineDeps {
   readonly kv: KeyValue;
@@ -27,6 +28,8 @@ export interface PipelineDeps {
    * acknowledge the event and the platform retries) instead of apologising; the dedupe marker is given back.
    */
   readonly passOnStoreFailures?: boolean;
+  /** Replicas sharing Redis: a retry takes over a message whose replica died mid-turn (see turn-lease.ts). */
+  readonly turnLease?: TurnLease;
   readonly dedupeTtlMs?: number;
   readonly lockTtlMs?: number;
   readonly lockWaitMs?: number;
@@ -43,7 +46,9 @@ export function createPipeline(deps: PipelineDeps): Middleware<TurnContext> {
     errorBoundary({ apology: deps.apology, ...(passOn ? { rethrow: isStoreUnavailable } : {}) }),
     turnLogger(),
     ...(passOn ? [releaseDedupeOnStoreFailure(deps.kv)] : []),
+    ...(deps.turnLease === undefined ? [] : [deps.turnLease.takeover]),
     dedupe(deps.kv, { ttlMs: deps.dedupeTtlMs ?? 10 * 60 * 1000 }),
+    ...(deps.turnLease === undefined ? [] : [deps.turnLease.lease]),
     ...(deps.throttle === undefined ? [] : [deps.throttle]),
     sequentialize(deps.locks, { lockTtlMs: deps.lockTtlMs ?? 30_000, waitMs: deps.lockWaitMs ?? 30_000 }),
     memory(deps.memory),

@@ -9,3 +9,4 @@ export * from './store-guard.js';
 export * from './delivery/index.js';
 export * from './deadletter-routes.js';
 export * from './wiring.js';
+export * from './turn-lease.js';
