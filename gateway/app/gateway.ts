@@ -14,6 +14,7 @@ import { createAuthenticator, createClientAccess } from '../auth/index.js';
 import type { AppConfig } from '../config/index.js';
 import { createConfiguredChannels } from './channels.js';
 import { loadEngine, type LoadedEngine } from './engine.js';
+import { createIntentModelProvider, type IntentModelProvider } from './intent-model.js';
 import { createPipeline } from './pipeline.js';
 import { chatRoutes } from './routes/chat.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
@@ -52,6 +53,8 @@ export interface Gateway {
   readonly rest: RestChannel;
   readonly stores: Stores;
   readonly loaded: LoadedEngine;
+  /** The ONNX Runtime and trained intent model when `inference.intentModel` is `trained`. */
+  readonly intentModel: IntentModelProvider | undefined;
   /** Human handoff: the service, the agent desk and the agent directory. */
   readonly handoff: HandoffWiring;
   readiness(): Promise<Record<string, ReadinessCheck>>;
@@ -77,7 +80,14 @@ export async function buildGateway(config: AppConfig, deps: GatewayDeps): Promis
   const observability = createObservability(config, { log, ...deps.observability });
   const rawStores = createStores(config, { clock, log });
   const stores: Stores = { ...rawStores, memory: observability.instrumentMemory(rawStores.memory) };
-  const loaded = await loadEngine(config, { clock });
+  const intentModel: IntentModelProvider | undefined =
+    config.inference.intentModel === 'trained' ? await createIntentModelProvider(config, { log, clock }) : undefined;
+  const loaded = await loadEngine(config, {
+    clock,
+    log,
+    kv: stores.kv,
+    ...(intentModel === undefined ? {} : { classifierFor: (bot) => intentModel.classifierFor(bot) }),
+  });
   const rest = createRestChannel({ clock });
   const channels: Channel[] = [
     rest,
@@ -229,6 +239,7 @@ export async function buildGateway(config: AppConfig, deps: GatewayDeps): Promis
     rest,
     stores,
     loaded,
+    intentModel,
     handoff,
     readiness,
     observability,
@@ -274,6 +285,8 @@ export async function buildGateway(config: AppConfig, deps: GatewayDeps): Promis
       flow.gate.close();
       await flow.delivery.close(config.gateway.shutdownTimeoutMs); // flushes retries due in process
       stopWatching();
+      loaded.close();
+      await intentModel?.close();
       await stores.memory.close();
       await stores.kv.close();
       await access.close();

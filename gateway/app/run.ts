@@ -114,6 +114,17 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<void>
     `  ✔ bot: ${gateway.loaded.bot.name} from ${gateway.loaded.botDir} (${gateway.loaded.bot.intents.length} intents, ${gateway.loaded.bot.faq.length} FAQ) in ${Math.round(t['botLoadMs'] ?? 0)} ms`,
   );
   print(`  ✔ classifier: ${gateway.loaded.classifierName} built in ${Math.round(t['classifierBuildMs'] ?? 0)} ms`);
+  if (gateway.intentModel !== undefined) {
+    const rt = gateway.intentModel.runtime;
+    print(`  ✔ inference: ONNX Runtime, providers ${rt.providers().join(', ')}`);
+    for (const m of rt.models()) {
+      print(
+        `    model ${m.name} on ${m.provider}: loaded in ${Math.round(m.loadMs)} ms, ${(m.sizeBytes / 1024 / 1024).toFixed(1)} MB`,
+      );
+    }
+    const gpu = await rt.gpuMemory();
+    if (gpu !== undefined) print(`    GPU memory: ${gpu.usedMiB} / ${gpu.totalMiB} MiB`);
+  }
   print(
     `  ✔ stores: ${gateway.stores.kind}${config.redis.url === undefined ? '' : ` (${redactUrl(config.redis.url)})`}, memory ${config.memory.turns} turns / ${config.memory.ttl} s idle`,
   );

@@ -16,6 +16,8 @@ import { loadConfig, parseConfig } from '../config/index.js';
 import { ManualClock } from '../../core/clock.js';
 import { createInProcessMemory } from '../../memory/index.js';
 import { lexicalClassifierFactory, loadEngine } from '../app/engine.js';
+import { silentLogger } from '../../core/logger.js';
+import { createIntentModelProvider } from '../app/intent-model.js';
 import { MARK, type CliContext } from './context.js';
 
 /** Counts of a bot folder's content. */
@@ -138,11 +140,20 @@ export function registerKbCommand(program: Command, ctx: CliContext): void {
         flags.config === undefined
           ? parseConfig({ bot: { path: botDir } })
           : await loadConfig({ path: flags.config, env: ctx.env, cwd: ctx.cwd, overrides: { bot: { path: botDir } } });
-      const loaded = await loadEngine(config, { clock: systemClock, watch: false });
+      const intentModel =
+        config.inference.intentModel === 'trained'
+          ? await createIntentModelProvider(config, { log: silentLogger, clock: systemClock })
+          : undefined;
+      const loaded = await loadEngine(config, {
+        clock: systemClock,
+        watch: false,
+        ...(intentModel === undefined ? {} : { classifierFor: (bot) => intentModel.classifierFor(bot) }),
+      });
       const clock = new ManualClock();
       const memory = createInProcessMemory({ turns: config.memory.turns }, { clock });
       const { report, results } = await runEval(loaded.engine, queries, { memory, clock });
       loaded.close();
+      await intentModel?.close();
       if (flags.verbose === true) {
         for (const r of results) {
           const ok = 'handoff' in r.query.expect ? r.reply.handoff : judge(r.query, r.reply) === 'correct';

@@ -233,6 +233,12 @@ const configObjectSchema = z.strictObject({
   inference: z
     .strictObject({
       device: z.enum(['auto', 'cuda', 'cpu']).default('auto'),
+      /**
+       * The dialogue engine's intent classifier: `lexical` (character n-gram TF-IDF nearest examples, fused with
+       * BM25 and vector retrieval) or `trained` (the fastText-style model trained in place at start and served
+       * through ONNX Runtime; cached by content hash under modelDir).
+       */
+      intentModel: z.enum(['lexical', 'trained']).default('lexical'),
       /** Per-request inference deadline, in seconds. */
       timeout: durationField(3600).default(30),
       maxBatchSize: intField(1, 4096).default(16),
