@@ -41,6 +41,8 @@ export interface WechatOfficialDeps {
   readonly randomBytes?: (size: number) => Buffer;
   /** Token refreshes and passive-reply deadline misses are counted here (default: not counted). */
   readonly metrics?: Metrics;
+  /** The outbound ledger (default: a plain one on `kv`); the gateway injects one that knows dead replicas. */
+  readonly ledger?: OutboundLedger;
 }
 
 /** The channel, plus what the handoff console reads. */
@@ -105,7 +107,7 @@ export function createWechatOfficialChannel(
       kfAccount: options.kfAccount,
       notices: options.notices,
     },
-    { state, window, ledger: new OutboundLedger(deps.kv), api, clock: deps.clock, log },
+    { state, window, ledger: deps.ledger ?? new OutboundLedger(deps.kv), api, clock: deps.clock, log },
   );
   const coordinator = createCoordinator(
     {

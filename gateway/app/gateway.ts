@@ -24,7 +24,14 @@ import { pairingRoutes } from './routes/pairing.js';
 import { createServer } from './server.js';
 import { createStores, type Stores } from './stores.js';
 import { createHandoff, type HandoffWiring } from './handoff.js';
-import { createFlowControl, createTurnLease, deadLetterRoutes, type FlowControl } from '../flow/index.js';
+import {
+  createFlowControl,
+  createInstances,
+  createTurnLease,
+  deadLetterRoutes,
+  LeasedOutboundLedger,
+  type FlowControl,
+} from '../flow/index.js';
 import {
   createObservability,
   OPERATIONS_API_DOCUMENT,
@@ -88,6 +95,9 @@ export async function buildGateway(config: AppConfig, deps: GatewayDeps): Promis
     kv: stores.kv,
     ...(intentModel === undefined ? {} : { classifierFor: (bot) => intentModel.classifierFor(bot) }),
   });
+  // Replicas sharing Redis know which of them are alive: a reply claimed by a replica that died is answered again.
+  const instances = stores.kind === 'redis' ? createInstances({}, { kv: stores.kv, log }) : undefined;
+  await instances?.start();
   const rest = createRestChannel({ clock });
   const channels: Channel[] = [
     rest,
@@ -97,6 +107,7 @@ export async function buildGateway(config: AppConfig, deps: GatewayDeps): Promis
       clock,
       log,
       metrics: observability.metrics.port,
+      ...(instances === undefined ? {} : { ledger: new LeasedOutboundLedger(stores.kv, stores.locks, instances) }),
     }),
   ];
   const byId = new Map(channels.map((c) => [c.id, c]));
@@ -285,6 +296,7 @@ export async function buildGateway(config: AppConfig, deps: GatewayDeps): Promis
       flow.gate.close();
       await flow.delivery.close(config.gateway.shutdownTimeoutMs); // flushes retries due in process
       stopWatching();
+      await instances?.stop();
       loaded.close();
       await intentModel?.close();
       await stores.memory.close();

@@ -10,3 +10,5 @@ export * from './delivery/index.js';
 export * from './deadletter-routes.js';
 export * from './wiring.js';
 export * from './turn-lease.js';
+export * from './instances.js';
+export * from './leased-ledger.js';
