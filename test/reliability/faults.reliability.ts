@@ -1,0 +1,242 @@
+/**
+ * Faults. (1) kill -9 one of two replicas sharing Redis in the middle of WeChat traffic: the client behaves like
+ * WeChat (a delivery that fails or gets no answer is delivered again, at most 3 times, ~5 s apart, to a replica that
+ * is up); then no message is answered twice, and every acknowledged message is answered (passive reply or
+ * customer-service API on a loopback fake). (2) Redis restarted mid-run (a private redis-server, never the shared
+ * one): the gateway answers 503 while it is gone and serves again when it is back, without a restart.
+ */
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { uniquePrefix, redisOrSkip } from '../helpers/redis.js';
+import { startFakeWechatApi, type FakeWechatApi } from './fake-wechat-api.js';
+import {
+  FULL,
+  freePort,
+  hasRedisServer,
+  KEY,
+  msgId,
+  postChat,
+  privateRedis,
+  report,
+  spawnGateway,
+  uid,
+  WECHAT,
+  wechatPush,
+} from './support.js';
+
+type Replica = Awaited<ReturnType<typeof spawnGateway>>;
+
+interface Delivery {
+  readonly replica: number;
+  readonly outcome: 'answer' | 'ack' | 'refused' | 'failed';
+  readonly content?: string;
+}
+
+/** One delivery of a push: the answer text, a bare acknowledgement, a refusal (5xx) or a failure (no answer). */
+async function deliver(url: string, openid: string, id: string, text: string): Promise<Omit<Delivery, 'replica'>> {
+  const push = wechatPush(openid, id, text);
+  try {
+    const res = await fetch(`${url}${push.path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/xml' },
+      body: push.body,
+      signal: AbortSignal.timeout(6000), // WeChat gives up on a delivery after 5 s
+    });
+    const body = await res.text();
+    if (res.status >= 500) return { outcome: 'refused' };
+    const content = /<Content><!\[CDATA\[([\s\S]*?)\]\]><\/Content>/.exec(body)?.[1];
+    return content === undefined ? { outcome: 'ack' } : { outcome: 'answer', content };
+  } catch {
+    return { outcome: 'failed' };
+  }
+}
+
+/** Debugging aid: the Redis keys (and values) that mention a message id or openid. */
+async function keysAbout(id: string, openid: string): Promise<string[]> {
+  const { Redis } = await import('ioredis');
+  const r = new Redis('redis://127.0.0.1:6379');
+  try {
+    const out: string[] = [];
+    for (const pattern of [`*${id}*`, `*${openid}*`]) {
+      for (const k of await r.keys(pattern))
+        out.push(`${k}=${(await r.type(k)) === 'string' ? ((await r.get(k)) ?? '') : '(' + (await r.type(k)) + ')'}`);
+    }
+    return out;
+  } finally {
+    r.disconnect();
+  }
+}
+
+describe('reliability: faults', function () {
+  this.timeout(FULL ? 600_000 : 300_000);
+
+  describe('kill -9 one of two replicas mid-load (WeChat, shared Redis)', () => {
+    let api: FakeWechatApi;
+    let replicas: Replica[] = [];
+    let prefix: string;
+
+    before(async function () {
+      const client = await redisOrSkip(this);
+      client.disconnect();
+      prefix = uniquePrefix('kill9');
+      api = await startFakeWechatApi();
+      const config = async () => ({
+        mode: 'production',
+        gateway: { host: '127.0.0.1', port: await freePort() },
+        auth: { apiKeys: [KEY] },
+        log: { level: 'error' },
+        redis: { url: 'redis://127.0.0.1:6379', keyPrefix: prefix },
+        channels: { wechat_official: { ...WECHAT, customerServiceApi: true, apiBaseUrl: api.url } },
+      });
+      replicas = await Promise.all([spawnGateway(await config()), spawnGateway(await config())]);
+    });
+    after(async () => {
+      for (const r of replicas) r.kill('SIGKILL');
+      await api?.close();
+    });
+
+    it('no message is answered twice and none is acknowledged and then lost', async () => {
+      const total = FULL ? 400 : 120;
+      const concurrency = FULL ? 40 : 20;
+      const alive = [true, true];
+      const log = new Map<string, Delivery[]>();
+      const ids = new Map<string, string>();
+      let done = 0;
+      let next = 0;
+      const questions = ['退货怎么办', 'where is my order', '怎么付款'];
+      const run = async (i: number): Promise<void> => {
+        const openid = `oKill${i}x${uid()}`;
+        const id = msgId();
+        const deliveries: Delivery[] = [];
+        log.set(openid, deliveries);
+        ids.set(openid, id);
+        let replica = i % 2;
+        for (let attempt = 0; attempt < 3; attempt++) {
+          if (!alive[replica]) replica = 1 - replica; // the load balancer's health check took it out
+          const url = replicas[replica]?.url ?? '';
+          const d = { replica, ...(await deliver(url, openid, id, questions[i % questions.length] ?? '你好')) };
+          deliveries.push(d);
+          if (d.outcome === 'answer' || d.outcome === 'ack') break;
+          await sleep(5000); // WeChat's retry interval
+        }
+        done += 1;
+      };
+      const killer = (async () => {
+        while (done < total * 0.3) await sleep(20);
+        alive[0] = false;
+        replicas[0]?.kill('SIGKILL');
+      })();
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < total) await run(next++);
+        }),
+      );
+      await killer;
+      // Late answers go through the customer-service API: a taken-over turn first waits for the conversation lock
+      // the dead replica held (its 30 s TTL). Wait until every acknowledged message has its answer (at most 60 s).
+      const answeredInReply = (ds: Delivery[]) => ds.some((d) => d.outcome === 'answer');
+      const waiting = () =>
+        [...log].filter(
+          ([openid, ds]) =>
+            ds.some((d) => d.outcome === 'ack') && !answeredInReply(ds) && !api.sent.some((m) => m.touser === openid),
+        ).length;
+      for (let i = 0; i < 120 && waiting() > 0; i++) await sleep(500);
+      await sleep(2000); // anything sent twice would show up now
+      const viaApi = new Map<string, number>();
+      for (const s of api.sent) viaApi.set(s.touser, (viaApi.get(s.touser) ?? 0) + 1);
+      const twice: string[] = [];
+      const lost: string[] = [];
+      let acknowledged = 0;
+      let retried = 0;
+      for (const [openid, deliveries] of log) {
+        const answers = deliveries.filter((d) => d.outcome === 'answer').length + (viaApi.get(openid) ?? 0);
+        const acked = deliveries.some((d) => d.outcome === 'answer' || d.outcome === 'ack');
+        if (deliveries.length > 1) retried += 1;
+        if (acked) acknowledged += 1;
+        if (answers > 1) twice.push(openid);
+        if (acked && answers === 0) {
+          const keys =
+            process.env['RELIABILITY_DEBUG'] === undefined ? [] : await keysAbout(ids.get(openid) ?? '', openid);
+          lost.push(`${openid} ${JSON.stringify(deliveries)} ${keys.join(' ')}`);
+        }
+      }
+      await report('faults-kill9', {
+        messages: total,
+        acknowledged,
+        retried,
+        answeredViaApi: api.sent.length,
+        answeredTwice: twice.length,
+        acknowledgedThenLost: lost.length,
+      });
+      assert.deepEqual(twice, [], 'answered twice');
+      assert.deepEqual(lost, [], 'acknowledged, then lost');
+      assert.equal(acknowledged, total, 'every message was eventually taken by the surviving replica');
+      assert.equal((await fetch(`${replicas[1]?.url ?? ''}/api/v1/ready`)).status, 200, 'the survivor is ready');
+    });
+  });
+
+  describe('Redis restarted mid-run (private redis-server)', () => {
+    it('503 while Redis is gone, served again when it is back, without restarting the gateway', async function () {
+      if (!(await hasRedisServer())) {
+        console.warn('redis-server not installed; skipping');
+        this.skip();
+      }
+      const redis = privateRedis(await freePort());
+      await redis.start();
+      const gw = await spawnGateway({
+        mode: 'production',
+        gateway: { host: '127.0.0.1', port: await freePort() },
+        auth: { apiKeys: [KEY] },
+        log: { level: 'error' },
+        redis: { url: redis.url, keyPrefix: 'restart' },
+      });
+      try {
+        const statuses = new Map<number, number>();
+        const phase = { name: 'before' as 'before' | 'down' | 'after' };
+        const byPhase: Record<string, Record<number, number>> = { before: {}, down: {}, after: {} };
+        let stop = false;
+        const traffic = Array.from({ length: 8 }, async () => {
+          while (!stop) {
+            const current = phase.name;
+            const r = await postChat(gw.url, KEY, { query: '退货怎么办', user_id: `restart-${uid()}` });
+            statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+            const bucket = byPhase[current] ?? {};
+            bucket[r.status] = (bucket[r.status] ?? 0) + 1;
+            byPhase[current] = bucket;
+            await sleep(10);
+          }
+        });
+        await sleep(FULL ? 5000 : 2000);
+        phase.name = 'down';
+        await redis.crash();
+        await sleep(FULL ? 5000 : 2000);
+        await redis.start();
+        let ok = 0;
+        const restartedAt = Date.now();
+        while (ok === 0 && Date.now() - restartedAt < 30_000) {
+          ok = (await postChat(gw.url, KEY, { query: 'hi', user_id: `probe-${uid()}` })).status === 200 ? 1 : 0;
+          await sleep(100);
+        }
+        const recoveredMs = Date.now() - restartedAt;
+        phase.name = 'after';
+        await sleep(FULL ? 5000 : 2000);
+        stop = true;
+        await Promise.all(traffic);
+        await report('faults-redis-restart', { byPhase, recoveredMs });
+        assert.equal(gw.proc.exitCode, null, 'the gateway process is still the same one');
+        assert.deepEqual(Object.keys(byPhase['before'] ?? {}), ['200']);
+        assert.ok((byPhase['down']?.[503] ?? 0) > 0, 'clear 503s while Redis is gone');
+        assert.deepEqual(
+          Object.keys(byPhase['down'] ?? {}).filter((s) => s !== '200' && s !== '503'),
+          [],
+          'nothing but 200 (in flight before the crash) and 503 while down',
+        );
+        assert.deepEqual(Object.keys(byPhase['after'] ?? {}), ['200'], 'all served after the restart');
+        assert.equal((await fetch(`${gw.url}/api/v1/ready`)).status, 200);
+      } finally {
+        gw.kill('SIGKILL');
+        await redis.stop();
+      }
+    });
+  });
+});

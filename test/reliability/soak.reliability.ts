@@ -1,0 +1,97 @@
+/**
+ * Soak: steady load for 5 minutes (short profile: 40 s) on one gateway process — 2000 end users taking turns at a
+ * fixed rate, REST and WeChat — with the process's RSS sampled every few seconds. RSS growth from the end of the
+ * warm-up (first quarter) to the last quarter must stay under 64 MiB; the samples are reported.
+ */
+import assert from 'node:assert/strict';
+import autocannon from 'autocannon';
+import { FULL, freePort, KEY, msgId, report, rssOf, spawnGateway, WECHAT, wechatPush } from './support.js';
+
+const DURATION_S = FULL ? 300 : 40;
+const RATE = 150; // requests per second, overall
+const USERS = 2000;
+const MIB = 1024 * 1024;
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? 0;
+};
+
+describe('reliability: soak', function () {
+  this.timeout((DURATION_S + 180) * 1000);
+
+  it(`${DURATION_S} s of steady load: RSS growth bounded`, async () => {
+    const gw = await spawnGateway(
+      {
+        mode: 'production',
+        gateway: { host: '127.0.0.1', port: await freePort() },
+        auth: { apiKeys: [KEY] },
+        log: { level: 'error' },
+        channels: { wechat_official: WECHAT },
+      },
+      { timeoutMs: 120_000 },
+    );
+    const pid = gw.proc.pid ?? 0;
+    const samples: { t: number; rssMiB: number }[] = [];
+    const started = Date.now();
+    const sampler = setInterval(() => {
+      rssOf(pid)
+        .then((rss) => samples.push({ t: Math.round((Date.now() - started) / 1000), rssMiB: Math.round(rss / MIB) }))
+        .catch(() => undefined);
+    }, 2000);
+    let n = 0;
+    const questions = ['退货怎么办', 'where is my order', '怎么付款', 'how much is the Claw Phone 15?', '那黑色的呢？'];
+    try {
+      const result = await autocannon({
+        url: gw.url,
+        connections: 20,
+        overallRate: RATE,
+        duration: DURATION_S,
+        timeout: 30,
+        requests: [
+          {
+            method: 'POST',
+            path: '/api/v1/chat',
+            setupRequest: (req) => {
+              n += 1;
+              const user = n % USERS;
+              const text = questions[n % questions.length] ?? '你好';
+              if (n % 2 === 0) {
+                const push = wechatPush(`oSoak${user}`, msgId(), text);
+                return { ...req, path: push.path, body: push.body, headers: { 'content-type': 'text/xml' } };
+              }
+              return {
+                ...req,
+                path: '/api/v1/chat',
+                headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+                body: JSON.stringify({ query: text, session_id: `soak-${user}`, user_id: `soak-${user}` }),
+              };
+            },
+          },
+        ],
+      });
+      clearInterval(sampler);
+      const quarter = Math.max(1, Math.floor(samples.length / 4));
+      const warm = median(samples.slice(0, quarter).map((s) => s.rssMiB));
+      const end = median(samples.slice(-quarter).map((s) => s.rssMiB));
+      await report('soak', {
+        durationSec: DURATION_S,
+        requests: result.requests.total,
+        rps: Math.round(result.requests.average),
+        p99Ms: result.latency.p99,
+        errors: result.errors,
+        non2xx: result.non2xx,
+        rssMiB: { warm, end, growth: end - warm, max: Math.max(...samples.map((s) => s.rssMiB)) },
+        samples,
+      });
+      assert.equal(result.errors, 0);
+      assert.equal(result.non2xx, 0);
+      assert.ok(samples.length >= 8, `only ${samples.length} RSS samples`);
+      assert.ok(end - warm < 64, `RSS grew ${end - warm} MiB (from ${warm} to ${end})`);
+    } finally {
+      clearInterval(sampler);
+      gw.kill('SIGTERM');
+      await gw.exited;
+    }
+  });
+});
