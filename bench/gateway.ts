@@ -271,7 +271,7 @@ function hotspots(file: string, top = 20): string[] {
 
 function configYaml(store: string, key: string, keyPrefix: string): string {
   const redis = store === 'redis' ? `redis:\n  url: ${REDIS_URL}\n  keyPrefix: ${keyPrefix}\n` : '';
-  return `mode: production\ngateway:\n  host: 127.0.0.1\n  port: PORT\nauth:\n  apiKeys:\n    - ${key}\nlog:\n  level: warn\n${redis}`;
+  return `mode: production\ngateway:\n  host: 127.0.0.1\n  port: PORT\nauth:\n  apiKeys:\n    - ${key}\nlog:\n  level: warn\n# throughput of the chat path itself: the per-user flood limit (20/min by default) would answer 429s\nlimits:\n  perUser: 0\n  maxConcurrentTurns: 4096\n${redis}`;
 }
 
 type Run = ReturnType<typeof toRunResult>;
@@ -354,7 +354,7 @@ async function main(): Promise<void> {
     inProcess100: at100 && {
       rps: at100.rps,
       p99Ms: at100.latencyMs.p99,
-      met: at100.rps >= 2000 && at100.latencyMs.p99 <= 50,
+      met: at100.rps >= 2000 && at100.latencyMs.p99 <= 50 && at100.errors + at100.timeouts + at100.non2xx === 0,
     },
     zeroErrorsAt1000:
       at1000.length === 0 ? undefined : { met: at1000.every((r) => r.errors + r.timeouts + r.non2xx === 0) },
