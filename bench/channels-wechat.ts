@@ -10,7 +10,6 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
@@ -19,19 +18,10 @@ import { decrypt, encrypt, getSignature } from '@wecom/crypto';
 import autocannon from 'autocannon';
 import express, { type RequestHandler } from 'express';
 import { systemClock } from '../core/clock.js';
-import { createDispatcher } from '../core/dispatcher.js';
 import { silentLogger } from '../core/logger.js';
-import { compose } from '../core/middleware.js';
-import { dedupe } from '../core/pipeline/dedupe.js';
-import { dialogue } from '../core/pipeline/dialogue.js';
-import { errorBoundary } from '../core/pipeline/error-boundary.js';
-import { memory } from '../core/pipeline/memory.js';
-import { sequentialize } from '../core/pipeline/sequentialize.js';
-import type { Channel } from '../core/ports/channel.js';
-import type { DialogueEngine } from '../core/ports/dialogue.js';
-import type { TurnContext } from '../core/context.js';
-import { createWechatOfficialChannel, wechatOfficialOptionsSchema } from '../channels/wechat-official/index.js';
-import { MemoryKv, MemoryLocks, MemoryStore } from '../test/unit/channels/wechat-official/fakes.js';
+import type { Server } from 'node:http';
+import { buildGateway } from '../gateway/app/gateway.js';
+import { parseConfig } from '../gateway/config/index.js';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -50,59 +40,19 @@ const wechat = createRequire(import.meta.url)('wechat') as (
   handler: WebotHandler,
 ) => RequestHandler;
 
-/** Our side: the channel behind a node:http server doing the gateway's WebhookRequest translation. */
-async function startOurs(): Promise<{ server: Server; channel: Channel }> {
-  const clock = systemClock;
-  const kv = new MemoryKv(clock);
-  const locks = new MemoryLocks();
-  const options = wechatOfficialOptionsSchema.parse({ ...CREDS, appSecret: 'bench-secret' });
-  const channel = createWechatOfficialChannel(options, { kv, locks, clock, log: silentLogger });
-  const engine: DialogueEngine = {
-    respond: (r) =>
-      Promise.resolve({
-        reply: [{ type: 'text', text: `echo:${r.message.text}` }],
-        understanding: { intent: 'echo', confidence: 1, handoff: false, sources: [] },
-      }),
-    ready: () => true,
-  };
-  const pipeline = compose<TurnContext>(
-    errorBoundary({ apology: () => 'sorry' }),
-    dedupe(kv, { ttlMs: 10 * 60 * 1000 }),
-    sequentialize(locks, { lockTtlMs: 30_000, waitMs: 30_000 }),
-    memory(new MemoryStore()),
-    dialogue(engine),
-  );
-  const dispatch = createDispatcher({
-    pipeline,
-    clock,
-    log: silentLogger,
-    sendFor: () => (m, s) => channel.send(m, s),
+/** Our side: the whole gateway (demo bot, default pipeline, in-process stores) with the WeChat channel in safe mode. */
+async function startOurs(): Promise<{ server: Server; close: () => Promise<void> }> {
+  const config = parseConfig({
+    mode: 'production',
+    auth: { apiKeys: ['bench-key-0123456789abcdef'] },
+    log: { level: 'warn' },
+    // the whole chat path, not the flood limit: 1,000 users send far more than 20 messages a minute here
+    limits: { perUser: 0 },
+    channels: { wechat_official: { ...CREDS, appSecret: 'bench-secret' } },
   });
-  await channel.start({ dispatch, log: silentLogger });
-  const webhook = channel.webhook;
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
-      void webhook
-        .handle({
-          method: req.method ?? 'GET',
-          path: url.pathname,
-          query: Object.fromEntries(url.searchParams),
-          headers,
-          rawBody: Buffer.concat(chunks),
-        })
-        .then((out) => {
-          res.writeHead(out.status, out.headers);
-          res.end(out.body);
-        });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, channel };
+  const gateway = await buildGateway(config, { log: silentLogger, clock: systemClock, version: 'bench' });
+  const server = await gateway.listen(0, '127.0.0.1');
+  return { server, close: () => gateway.close() };
 }
 
 /** The peer: node-webot `wechat` middleware in Express, echoing. */
@@ -206,7 +156,7 @@ async function sanityCheck(base: string, expectPrefix: string): Promise<void> {
   const enc = /<Encrypt><!\[CDATA\[([^\]]+)\]\]><\/Encrypt>/.exec(text)?.[1];
   if (res.status !== 200 || enc === undefined) throw new Error(`${base} answered ${res.status}: ${text.slice(0, 200)}`);
   const inner = decrypt(CREDS.encodingAESKey, enc).message;
-  if (!inner.includes(expectPrefix)) throw new Error(`${base} replied ${inner.slice(0, 200)}`);
+  if (!inner.includes(expectPrefix) || !/<Content><!\[CDATA\[[^\]]+/.test(inner)) throw new Error(`${base} replied ${inner.slice(0, 200)}`);
 }
 
 async function main(): Promise<void> {
@@ -214,7 +164,7 @@ async function main(): Promise<void> {
   const peer = await startPeer();
   const oursBase = `http://127.0.0.1:${(ours.server.address() as AddressInfo).port}`;
   const peerBase = `http://127.0.0.1:${(peer.address() as AddressInfo).port}`;
-  await sanityCheck(oursBase, 'echo:你好');
+  await sanityCheck(oursBase, '');
   await sanityCheck(peerBase, 'echo:你好');
 
   console.log(
@@ -234,7 +184,7 @@ async function main(): Promise<void> {
 
   const row = (name: string, r: RunResult) =>
     `${name.padEnd(34)} ${r.rps.toFixed(0).padStart(8)} msg/s   p50 ${String(r.latencyP50Ms).padStart(4)} ms   p99 ${String(r.latencyP99Ms).padStart(4)} ms   non-2xx ${r.non2xx}   encrypted replies ${r.encryptedReplies}/${r.requests}`;
-  console.log(row('clawbot wechat_official (pipeline)', mine));
+  console.log(row('clawbot gateway (demo bot)', mine));
   console.log(row('node-webot wechat (plain echo)', theirs));
   console.log(`ratio clawbot / node-webot: ${ratio.toFixed(2)}`);
 
@@ -248,7 +198,7 @@ async function main(): Promise<void> {
     connections: CONNECTIONS,
     mode: 'safe (AES), fresh MsgId and nonce per request, 1,000 users',
     ours: {
-      target: 'channels/wechat-official + core dispatcher (dedupe, sequentialize, memory, echo engine)',
+      target: 'the whole clawbot gateway: wechat_official channel + default pipeline + demo bot (knowledge engine)',
       ...mine,
     },
     peer: { target: 'node-webot wechat@2.1.0 middleware in express, plain echo', ...theirs },
@@ -259,8 +209,7 @@ async function main(): Promise<void> {
   writeFileSync(path.join(dir, 'channels-wechat.json'), `${JSON.stringify(out, null, 2)}\n`);
   console.log('saved bench/results/channels-wechat.json');
 
-  await ours.channel.stop();
-  await new Promise<void>((resolve) => ours.server.close(() => resolve()));
+  await ours.close();
   await new Promise<void>((resolve) => peer.close(() => resolve()));
 }
 
