@@ -40,6 +40,7 @@ describe('loadConfig', () => {
       bodyLimit: 1024 * 1024,
       trustProxy: false,
       shutdownTimeoutMs: 10_000,
+      workers: 1,
     });
     assert.deepEqual(c.auth, {
       type: 'api-key',
@@ -70,6 +71,7 @@ describe('loadConfig', () => {
     });
     assert.deepEqual(c.inference, {
       device: 'auto',
+      intentModel: 'lexical',
       timeout: 30,
       maxBatchSize: 16,
       maxWaitMs: 2,
