@@ -1,11 +1,11 @@
 /**
- * Reliability suite support: the profile (full in `npm run test:reliability`, short in CI), autocannon runs with a
- * summary, signed WeChat pushes, RSS of a process, and reports written to test-artifacts/reliability/.
+ * Reliability suite support: the profile (full in `npm run test:reliability`, short in CI), a load generator, signed WeChat pushes, RSS of a process, and reports written to test-artifacts/reliability/.
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
+import { Agent, request as httpRequest } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { computeSignature } from '../../channels/wechat-official/signature.js';
 import { buildXml } from '../../channels/wechat-official/xml.js';
 import { ROOT, WECHAT } from '../integration/production/support.js';
@@ -66,7 +66,11 @@ export interface LoadSummary {
   readonly statusCodes: Record<string, number>;
 }
 
-/** Runs autocannon against one request shape whose body is rebuilt for every request. */
+/**
+ * Opens `connections` keep-alive connections (ramped over the first 2 s) and keeps them busy for `durationSec`, each sending the next request as soon as the
+ * previous one is answered (a body rebuilt for every request). A plain node:http client: every request is counted
+ * exactly once as answered (by status), timed out (`timeoutSec`, default 30) or failed (socket error).
+ */
 export async function load(options: {
   readonly url: string;
   readonly target: string;
@@ -74,43 +78,76 @@ export async function load(options: {
   readonly durationSec: number;
   readonly request: () => { path: string; body: string; headers: Record<string, string> };
   readonly timeoutSec?: number;
+  readonly rampMs?: number;
 }): Promise<LoadSummary> {
-  const first = options.request();
-  const result = await autocannon({
-    url: options.url,
-    connections: options.connections,
-    duration: options.durationSec,
-    timeout: options.timeoutSec ?? 30,
-    requests: [
-      {
-        method: 'POST',
-        path: first.path,
-        headers: first.headers,
-        body: first.body,
-        setupRequest: (req) => {
-          const next = options.request();
-          return { ...req, path: next.path, body: next.body, headers: next.headers };
-        },
-      },
-    ],
-  });
+  const { hostname, port } = new URL(options.url);
+  const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
+  const latencies: number[] = [];
   const codes: Record<string, number> = {};
-  for (const [code, n] of Object.entries(result.statusCodeStats ?? {})) codes[code] = (n as { count: number }).count;
+  let errors = 0;
+  let timeouts = 0;
+  const started = performance.now();
+  const end = Date.now() + options.durationSec * 1000;
+  const one = (): Promise<void> =>
+    new Promise((resolve) => {
+      const next = options.request();
+      const t0 = performance.now();
+      const req = httpRequest(
+        {
+          host: hostname,
+          port,
+          method: 'POST',
+          path: next.path,
+          agent,
+          timeout: (options.timeoutSec ?? 30) * 1000,
+          headers: { ...next.headers, 'content-length': String(Buffer.byteLength(next.body)) },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            latencies.push(performance.now() - t0);
+            const code = String(res.statusCode ?? 0);
+            codes[code] = (codes[code] ?? 0) + 1;
+            resolve();
+          });
+        },
+      );
+      req.on('timeout', () => {
+        timeouts += 1;
+        req.destroy(new Error('timeout'));
+      });
+      req.on('error', () => {
+        errors += 1;
+        resolve();
+      });
+      req.end(next.body);
+    });
+  // Connections open over the first `rampMs` (default 2 s), 1/20 at a time, then stay busy until the end.
+  const rampMs = options.rampMs ?? 2000;
+  await Promise.all(
+    Array.from({ length: options.connections }, async (_, i) => {
+      await sleep((Math.floor((i * 20) / options.connections) * rampMs) / 20);
+      while (Date.now() < end) await one();
+    }),
+  );
+  agent.destroy();
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))] ?? 0);
+  const non2xx = Object.entries(codes)
+    .filter(([code]) => !code.startsWith('2'))
+    .reduce((n, [, c]) => n + c, 0);
   return {
     target: options.target,
     connections: options.connections,
     durationSec: options.durationSec,
-    requests: result.requests.total,
-    rps: Math.round(result.requests.average),
-    latencyMs: {
-      p50: result.latency.p50,
-      p90: result.latency.p90,
-      p99: result.latency.p99,
-      max: result.latency.max,
-    },
-    errors: result.errors,
-    timeouts: result.timeouts,
-    non2xx: result.non2xx,
+    requests: latencies.length,
+    rps: Math.round(latencies.length / seconds),
+    latencyMs: { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: Math.round(latencies.at(-1) ?? 0) },
+    errors: errors - timeouts, // a timed-out request also ends with an error event
+    timeouts,
+    non2xx,
     statusCodes: codes,
   };
 }
