@@ -48,7 +48,8 @@ describe('leased outbound ledger: claims of dead replicas are taken over', () =>
     );
     await kv.set('outbox:{wechat_official:wx1}:msg-1:0', '1', 60_000);
     assert.equal(await ledger.claim(reply), false);
-    assert.equal(await ledger.claim({ ...reply, replyTo: undefined } as OutboundMessage), true);
+    const { replyTo: _replyTo, ...proactive } = reply;
+    assert.equal(await ledger.claim(proactive), true);
     assert.equal(claimOwner('owner:abc'), 'abc');
     assert.equal(claimOwner('1'), undefined);
     assert.equal(instanceKey('abc'), 'instance:{abc}');
