@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { InferenceSession, env } from 'onnxruntime-node';
 import { BotError, describeError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
-import { identityModel } from './onnx-writer.js';
+import { identityModel } from './synthetic-models.js';
 import type { Device, OrtLogLevel } from './types.js';
 
 export type Provider = 'cuda' | 'cpu';

@@ -1,9 +1,10 @@
 /**
- * Small generated ONNX models with deterministic weights, for tests, benchmarks and smoke checks of the runtime
- * (no downloaded weights anywhere). Built with the hand-written ModelProto encoder.
+ * Small generated ONNX models with deterministic weights: the execution-provider probe, and models for tests,
+ * benchmarks and smoke checks of the runtime (no downloaded weights anywhere). Built with the hand-written ModelProto
+ * encoder of inference/onnx.
  */
-import { encodeOnnxModel } from './onnx-writer.js';
-import type { OnnxNode, OnnxTensor } from './onnx-writer.js';
+import { encodeOnnxModel } from '../onnx/index.js';
+import type { OnnxNode, OnnxTensor } from '../onnx/index.js';
 
 /** Deterministic pseudo-random floats in [-scale, scale) (mulberry32). */
 export function seededFloats(length: number, seed: number, scale = 1): Float32Array {
@@ -139,5 +140,15 @@ export function affineModel(width: number, options: { scale?: number; bias?: num
     ],
     inputs: [{ name: 'x', type: 'float32', shape: ['batch', width] }],
     outputs: [{ name: 'y', type: 'float32', shape: ['batch', width] }],
+  });
+}
+
+/** A one-node Identity model (float32 [batch, n]): used to probe execution providers. */
+export function identityModel(): Uint8Array {
+  return encodeOnnxModel({
+    name: 'probe',
+    nodes: [{ op: 'Identity', inputs: ['x'], outputs: ['y'] }],
+    inputs: [{ name: 'x', type: 'float32', shape: ['batch', 4] }],
+    outputs: [{ name: 'y', type: 'float32', shape: ['batch', 4] }],
   });
 }

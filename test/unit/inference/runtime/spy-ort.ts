@@ -1,6 +1,6 @@
 /** An onnxruntime wrapper for tests: records runs and releases, can hold runs at a gate, can pretend CUDA works. */
 import type { InferenceSession } from 'onnxruntime-node';
-import { identityModel } from '../../../../inference/runtime/onnx-writer.js';
+import { identityModel } from '../../../../inference/runtime/synthetic-models.js';
 import { nodeOrt } from '../../../../inference/runtime/session-factory.js';
 import type { OrtApi } from '../../../../inference/runtime/session-factory.js';
 import type { Tensorish } from '../../../../inference/runtime/types.js';
