@@ -1,7 +1,7 @@
 /**
- * Test helpers for the DingTalk channel: tiny in-process KeyValue/Locks/memory fakes (the memory package's
- * implementations had not landed), a scripted host built on core's real dispatcher and pipeline pieces, a loopback
- * fake of DingTalk's HTTP APIs, and a capturing logger for "no secret in logs" checks.
+ * Test helpers for the DingTalk channel: a tiny in-process conversation memory, a scripted host built on core's real
+ * dispatcher and pipeline pieces, a loopback fake of DingTalk's HTTP APIs, and a capturing logger for "no secret in
+ * logs" checks. KeyValue and Locks are memory/'s in-process stores (see test/helpers/faulty-kv.ts for faults).
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -11,7 +11,6 @@ import type { Clock } from '../../../../core/clock.js';
 import type { TurnContext } from '../../../../core/context.js';
 import { createDispatcher } from '../../../../core/dispatcher.js';
 import type { InboundMessage } from '../../../../core/envelope.js';
-import { BotError } from '../../../../core/errors.js';
 import type { Logger } from '../../../../core/logger.js';
 import { compose } from '../../../../core/middleware.js';
 import { dedupe } from '../../../../core/pipeline/dedupe.js';
@@ -20,7 +19,7 @@ import { errorBoundary } from '../../../../core/pipeline/error-boundary.js';
 import { memory } from '../../../../core/pipeline/memory.js';
 import { sequentialize } from '../../../../core/pipeline/sequentialize.js';
 import type { Channel, ChannelHost, WebhookRequest } from '../../../../core/ports/channel.js';
-import type { KeyValue, LockHandle, Locks } from '../../../../core/ports/kv.js';
+import type { KeyValue, Locks } from '../../../../core/ports/kv.js';
 import type { ConversationMemory, MemoryTurn, TurnReply } from '../../../../core/ports/memory.js';
 import type { TurnOutcome } from '../../../../core/turn.js';
 import { computeDingTalkSign } from '../../../../channels/dingtalk/signature.js';
@@ -30,85 +29,6 @@ export const FIXTURES = new URL('../../../fixtures/dingtalk/', import.meta.url);
 /** A fixture JSON as an object. */
 export function fixture(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8')) as Record<string, unknown>;
-}
-
-/** In-process KeyValue with TTLs on the injected clock; `failing` makes every call throw kv.unavailable. */
-export class MemoryKv implements KeyValue {
-  failing = false;
-  /** Awaited by setIfAbsent before it writes (tests hold a write to observe ordering). */
-  gate: ((key: string) => Promise<void>) | undefined;
-  private readonly data = new Map<string, { value: string; expires: number }>();
-  constructor(private readonly clock: Clock) {}
-  private check(): void {
-    if (this.failing) throw new BotError('kv.unavailable', 'fake store down');
-  }
-  private live(key: string): string | undefined {
-    const entry = this.data.get(key);
-    if (entry === undefined) return undefined;
-    if (entry.expires <= this.clock.now()) {
-      this.data.delete(key);
-      return undefined;
-    }
-    return entry.value;
-  }
-  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
-    await this.gate?.(key);
-    this.check();
-    if (this.live(key) !== undefined) return false;
-    this.data.set(key, { value, expires: this.clock.now() + ttlMs });
-    return true;
-  }
-  get(key: string): Promise<string | undefined> {
-    this.check();
-    return Promise.resolve(this.live(key));
-  }
-  set(key: string, value: string, ttlMs: number): Promise<void> {
-    this.check();
-    this.data.set(key, { value, expires: this.clock.now() + ttlMs });
-    return Promise.resolve();
-  }
-  delete(key: string): Promise<void> {
-    this.check();
-    this.data.delete(key);
-    return Promise.resolve();
-  }
-  keys(): string[] {
-    return [...this.data.keys()];
-  }
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
-/** In-process FIFO locks. */
-export class MemoryLocks implements Locks {
-  private readonly tails = new Map<string, Promise<void>>();
-  acquire(key: string): Promise<LockHandle> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    this.tails.set(
-      key,
-      previous.then(() => held),
-    );
-    return previous.then(() => {
-      let released = false;
-      return {
-        release: () => {
-          if (!released) {
-            released = true;
-            release();
-          }
-          return Promise.resolve();
-        },
-      };
-    });
-  }
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
 }
 
 /** In-process conversation memory (last 5 turns). */

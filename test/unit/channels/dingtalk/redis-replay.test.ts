@@ -2,32 +2,13 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { ManualClock } from '../../../../core/clock.js';
-import type { KeyValue } from '../../../../core/ports/kv.js';
 import { createDingTalkChannel } from '../../../../channels/dingtalk/index.js';
-import { captureLogger, createTestHost, FakeDingTalk, fixture, MemoryLocks, signedRequest } from './helpers.js';
-
-/** A minimal Redis KeyValue (SET NX PX), prefixed per test run; the memory package's adapter had not landed. */
-function redisKv(redis: Redis, prefix: string): KeyValue {
-  return {
-    async setIfAbsent(key, value, ttlMs) {
-      return (await redis.set(prefix + key, value, 'PX', ttlMs, 'NX')) === 'OK';
-    },
-    async get(key) {
-      return (await redis.get(prefix + key)) ?? undefined;
-    },
-    async set(key, value, ttlMs) {
-      await redis.set(prefix + key, value, 'PX', ttlMs);
-    },
-    async delete(key) {
-      await redis.del(prefix + key);
-    },
-    close: () => Promise.resolve(),
-  };
-}
+import { createInProcessLocks, createRedisKeyValue } from '../../../../memory/index.js';
+import { captureLogger, createTestHost, FakeDingTalk, fixture, signedRequest } from './helpers.js';
 
 describe('dingtalk replay cache across replicas (real Redis)', function () {
   let redis: Redis | undefined;
-  const prefix = `test:dingtalk:${randomUUID()}:`;
+  const prefix = `test-dingtalk-${randomUUID()}`;
 
   before(async function () {
     const client = new Redis({
@@ -50,7 +31,7 @@ describe('dingtalk replay cache across replicas (real Redis)', function () {
 
   after(async () => {
     if (redis === undefined) return;
-    const keys = await redis.keys(`${prefix}*`);
+    const keys = await redis.keys(`${prefix}:*`);
     if (keys.length > 0) await redis.del(...keys);
     redis.disconnect();
   });
@@ -59,9 +40,9 @@ describe('dingtalk replay cache across replicas (real Redis)', function () {
     const fake = await new FakeDingTalk().start();
     const clock = new ManualClock(1_774_080_995_000);
     const secret = 'redis-secret-0123456789';
-    const kv = redisKv(redis!, prefix);
+    const kv = createRedisKeyValue({ redis: redis!, keyPrefix: prefix }); // memory/'s store, as in production
     const replica = () => {
-      const locks = new MemoryLocks();
+      const locks = createInProcessLocks({ clock });
       const log = captureLogger();
       const channel = createDingTalkChannel(
         { appKey: 'dingredis', appSecret: secret, apiBaseUrl: fake.base, allowedHosts: [`127.0.0.1:${fake.port}`] },

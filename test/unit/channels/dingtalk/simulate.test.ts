@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock } from '../../../../core/clock.js';
 import { createDingTalkChannel, simulateDingTalk, type DingTalkChannel } from '../../../../channels/dingtalk/index.js';
-import { captureLogger, createTestHost, MemoryKv, MemoryLocks } from './helpers.js';
+import { createInProcessKeyValue, createInProcessLocks } from '../../../../memory/index.js';
+import { captureLogger, createTestHost } from './helpers.js';
 
 /** A plain node:http server translating requests into WebhookRequest (the gateway's job), raw bytes kept. */
 function serve(channel: DingTalkChannel): Promise<Server> {
@@ -38,8 +39,8 @@ describe('dingtalk simulate (through a real HTTP server)', () => {
   let url: string;
 
   beforeEach(async () => {
-    const kv = new MemoryKv(systemClock);
-    const locks = new MemoryLocks();
+    const kv = createInProcessKeyValue({ clock: systemClock });
+    const locks = createInProcessLocks({ clock: systemClock });
     const log = captureLogger();
     channel = createDingTalkChannel(
       {

@@ -4,7 +4,9 @@ import { createDingTalkChannel, type DingTalkChannel } from '../../../../channel
 import { inboxKey } from '../../../../channels/dingtalk/ingest.js';
 import type { DingTalkOptionsInput } from '../../../../channels/dingtalk/options.js';
 import { reconnectDelay } from '../../../../channels/dingtalk/stream.js';
-import { captureLogger, createTestHost, FakeDingTalk, MemoryKv, MemoryLocks } from './helpers.js';
+import { createInProcessKeyValue, createInProcessLocks } from '../../../../memory/index.js';
+import { faultyKeyValue, type FaultyKeyValue } from '../../../helpers/faulty-kv.js';
+import { captureLogger, createTestHost, FakeDingTalk } from './helpers.js';
 import { FakeStreamServer, robotFrame, systemFrame } from './stream-server.js';
 
 const TENANT = 'dingrobotcode0000001'; // robotCode inside the captured frame's data
@@ -13,7 +15,7 @@ const FAST = { minReconnectDelayMs: 10, maxReconnectDelayMs: 100, healthInterval
 interface StreamRig {
   fake: FakeDingTalk;
   server: FakeStreamServer;
-  kv: MemoryKv;
+  kv: FaultyKeyValue;
   channel: DingTalkChannel;
   host: ReturnType<typeof createTestHost>;
   log: ReturnType<typeof captureLogger>;
@@ -32,8 +34,9 @@ async function setup(
     req.path === '/v1.0/gateway/connections/open'
       ? { status: 200, body: { endpoint: server.endpoint, ticket: `ticket-${++opened}` } }
       : undefined;
-  const kv = new MemoryKv(systemClock);
-  const locks = new MemoryLocks();
+  // The real in-process store, wrapped so tests can hold the inbox write (kv.gate) or take the store down (kv.failing).
+  const kv = faultyKeyValue(createInProcessKeyValue({ clock: systemClock }));
+  const locks = createInProcessLocks({ clock: systemClock });
   const log = captureLogger();
   const channel = createDingTalkChannel(
     {
@@ -131,7 +134,7 @@ describe('dingtalk stream mode (real DWClient against a loopback stream server)'
     assert.equal(conn.received.length, 1, 'no ack while the inbox marker is not written');
     persist();
     const ack = await rig.server.waitAck(conn, 'mid-1');
-    assert.equal(rig.kv.keys().includes(inboxKey(TENANT, 'msgStream1')), true, 'persisted before the ack');
+    assert.notEqual(await rig.kv.get(inboxKey(TENANT, 'msgStream1')), undefined, 'persisted before the ack');
     ackReceived();
     assert.deepEqual(ack, {
       code: 200,
@@ -264,8 +267,8 @@ describe('dingtalk stream with the SDK hard-coded gateway URL (nock@14)', () => 
         );
       })
       .reply(200, { endpoint: server.endpoint, ticket: 'nock-ticket' });
-    const kv = new MemoryKv(systemClock);
-    const locks = new MemoryLocks();
+    const kv = createInProcessKeyValue({ clock: systemClock });
+    const locks = createInProcessLocks({ clock: systemClock });
     const log = captureLogger();
     const channel = createDingTalkChannel(
       {

@@ -3,15 +3,9 @@ import { ManualClock } from '../../../../core/clock.js';
 import type { WebhookResponse } from '../../../../core/ports/channel.js';
 import { createDingTalkChannel, type DingTalkChannel } from '../../../../channels/dingtalk/index.js';
 import type { DingTalkOptionsInput } from '../../../../channels/dingtalk/options.js';
-import {
-  captureLogger,
-  createTestHost,
-  FakeDingTalk,
-  fixture,
-  MemoryKv,
-  MemoryLocks,
-  signedRequest,
-} from './helpers.js';
+import { createInProcessKeyValue, createInProcessLocks } from '../../../../memory/index.js';
+import { faultyKeyValue, type FaultyKeyValue } from '../../../helpers/faulty-kv.js';
+import { captureLogger, createTestHost, FakeDingTalk, fixture, signedRequest } from './helpers.js';
 
 const SECRET = 'test-app-secret-0123456789abcdef';
 const NOW = 1_774_080_995_000; // just after the text fixture's createAt
@@ -20,7 +14,7 @@ const SESSION = 'abc123session';
 interface Rig {
   fake: FakeDingTalk;
   clock: ManualClock;
-  kv: MemoryKv;
+  kv: FaultyKeyValue;
   channel: DingTalkChannel;
   host: ReturnType<typeof createTestHost>;
   log: ReturnType<typeof captureLogger>;
@@ -33,8 +27,9 @@ const rigs: Rig[] = [];
 async function setup(overrides: Partial<DingTalkOptionsInput> = {}): Promise<Rig> {
   const fake = await new FakeDingTalk().start();
   const clock = new ManualClock(NOW);
-  const kv = new MemoryKv(clock);
-  const locks = new MemoryLocks();
+  // The real in-process store, wrapped so one test can take the state store down (kv.failing).
+  const kv = faultyKeyValue(createInProcessKeyValue({ clock }));
+  const locks = createInProcessLocks({ clock });
   const log = captureLogger();
   const channel = createDingTalkChannel(
     {
@@ -330,7 +325,7 @@ describe('dingtalk HTTP callback', () => {
     try {
       const channel = createDingTalkChannel(
         { appKey: 'k', appSecret: SECRET, allowedHosts: [`127.0.0.1:${fake.port}`], apiBaseUrl: fake.base },
-        { kv: new MemoryKv(clock), locks: new MemoryLocks(), clock, log: captureLogger() },
+        { kv: createInProcessKeyValue({ clock }), locks: createInProcessLocks({ clock }), clock, log: captureLogger() },
       );
       const res = await channel.webhook!.handle(
         signedRequest(fixture('cb_msg_text.json'), { appSecret: SECRET, timestamp: NOW }),
@@ -347,7 +342,12 @@ describe('dingtalk HTTP callback', () => {
       () =>
         createDingTalkChannel(
           { appKey: 'k', appSecret: 's', apiBaseUrl: 'https://api.evil.example' },
-          { kv: new MemoryKv(clock), locks: new MemoryLocks(), clock, log: captureLogger() },
+          {
+            kv: createInProcessKeyValue({ clock }),
+            locks: createInProcessLocks({ clock }),
+            clock,
+            log: captureLogger(),
+          },
         ),
       { code: 'config.invalid', message: /apiBaseUrl/ },
     );
@@ -355,7 +355,12 @@ describe('dingtalk HTTP callback', () => {
       () =>
         createDingTalkChannel(
           { appKey: '', appSecret: 's' },
-          { kv: new MemoryKv(clock), locks: new MemoryLocks(), clock, log: captureLogger() },
+          {
+            kv: createInProcessKeyValue({ clock }),
+            locks: createInProcessLocks({ clock }),
+            clock,
+            log: captureLogger(),
+          },
         ),
       { code: 'config.invalid', message: /appKey/ },
     );

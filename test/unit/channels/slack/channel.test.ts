@@ -15,10 +15,16 @@ import { slackSignature } from '../../../../channels/slack/signature.js';
 import { systemClock } from '../../../../core/clock.js';
 import { BotError, ChannelApiError } from '../../../../core/errors.js';
 import type { OutboundMessage } from '../../../../core/envelope.js';
-import { CaptureLogger, FakeKv, FakeLocks, FakeMemory, ScriptedEngine, createTestHost } from './host.js';
+import { createInProcessKeyValue, createInProcessLocks } from '../../../../memory/index.js';
+import { CaptureLogger, FakeMemory, ScriptedEngine, createTestHost } from './host.js';
 
 const SECRET = 'another-signing-secret-abcdef0123';
 const TOKEN = 'xoxb-3333-4444-replica-token';
+/** memory/'s in-process KeyValue and Locks, on the system clock. */
+const stores = () => ({
+  kv: createInProcessKeyValue({ clock: systemClock }),
+  locks: createInProcessLocks({ clock: systemClock }),
+});
 const BOT = 'U0LAN0Z89';
 const FIXTURES = path.resolve(import.meta.dirname, '../../../fixtures/slack');
 
@@ -72,7 +78,7 @@ describe('slack channel', () => {
     });
 
     it('refuses bad config with config.invalid and never echoes a secret', () => {
-      const deps = { kv: new FakeKv(), locks: new FakeLocks(), clock: systemClock, log: new CaptureLogger().logger() };
+      const deps = { ...stores(), clock: systemClock, log: new CaptureLogger().logger() };
       assert.throws(
         () => createSlackChannel({ signingSecret: '', botToken: 'not-a-token-SECRETVALUE' }, deps),
         (e: unknown) =>
@@ -101,8 +107,8 @@ describe('slack channel', () => {
 
     it('the same event on two replicas posts once, even with the dedupe stage removed (outbound ledger)', async () => {
       fake = await startFakeSlackApi({ botUserId: BOT });
-      const kv = new FakeKv();
-      const locks = new FakeLocks();
+      const kv = createInProcessKeyValue({ clock: systemClock });
+      const locks = createInProcessLocks({ clock: systemClock });
       const logs = new CaptureLogger();
       const replicas = await Promise.all(
         [0, 1].map(async (i) => {
@@ -151,7 +157,7 @@ describe('slack channel', () => {
       try {
         const channel = createSlackChannel(
           { signingSecret: SECRET, botToken: TOKEN, botUserId: BOT, apiUrl: fake.url },
-          { kv: new FakeKv(), locks: new FakeLocks(), clock: systemClock, log: new CaptureLogger().logger() },
+          { ...stores(), clock: systemClock, log: new CaptureLogger().logger() },
         );
         await assert.rejects(channel.send(reply()), (e: unknown) => {
           assert.ok(e instanceof ChannelApiError);
@@ -170,7 +176,7 @@ describe('slack channel', () => {
       try {
         const channel = createSlackChannel(
           { signingSecret: SECRET, botToken: TOKEN, botUserId: BOT, apiUrl: fake.url },
-          { kv: new FakeKv(), locks: new FakeLocks(), clock: systemClock, log: new CaptureLogger().logger() },
+          { ...stores(), clock: systemClock, log: new CaptureLogger().logger() },
         );
         await assert.rejects(
           channel.send(reply()),
@@ -187,7 +193,7 @@ describe('slack channel', () => {
       try {
         const channel = createSlackChannel(
           { signingSecret: SECRET, botToken: TOKEN, botUserId: BOT, apiUrl: fake.url, handoffButton: 'Human' },
-          { kv: new FakeKv(), locks: new FakeLocks(), clock: systemClock, log: new CaptureLogger().logger() },
+          { ...stores(), clock: systemClock, log: new CaptureLogger().logger() },
         );
         const receipt = await channel.send(reply());
         assert.equal(receipt.via, 'api');
@@ -216,8 +222,8 @@ describe('slack channel', () => {
         botUserId: BOT,
         apiUrl: `http://127.0.0.1:${port}/api/`,
       });
-      const kv = new FakeKv();
-      const locks = new FakeLocks();
+      const kv = createInProcessKeyValue({ clock: systemClock });
+      const locks = createInProcessLocks({ clock: systemClock });
       const log = new CaptureLogger().logger();
       const channel = createSlackChannel(options, { kv, locks, clock: systemClock, log });
       await channel.start(

@@ -1,6 +1,6 @@
 /**
  * In-test host for the Slack channel: core's dispatcher with dedupe -> sequentialize -> memory ->
- * a scripted engine, tiny KeyValue/Locks/memory fakes (memory/ has no in-process implementations yet),
+ * a scripted engine, a tiny conversation-memory fake (KeyValue and Locks are memory/'s in-process stores),
  * and a logger that records every line so tests can wait on it and check no secret is logged.
  */
 import { systemClock, type Clock } from '../../../../core/clock.js';
@@ -10,7 +10,7 @@ import type { InboundEvent } from '../../../../core/envelope.js';
 import type { Logger } from '../../../../core/logger.js';
 import type { ChannelHost, Channel } from '../../../../core/ports/channel.js';
 import type { DialogueEngine, DialogueRequest, DialogueResult } from '../../../../core/ports/dialogue.js';
-import type { KeyValue, Locks, LockHandle } from '../../../../core/ports/kv.js';
+import type { KeyValue, Locks } from '../../../../core/ports/kv.js';
 import type { ConversationMemory, MemoryTurn } from '../../../../core/ports/memory.js';
 import type { TurnOutcome } from '../../../../core/turn.js';
 import { dedupe } from '../../../../core/pipeline/dedupe.js';
@@ -18,71 +18,6 @@ import { dialogue } from '../../../../core/pipeline/dialogue.js';
 import { errorBoundary } from '../../../../core/pipeline/error-boundary.js';
 import { memory } from '../../../../core/pipeline/memory.js';
 import { sequentialize } from '../../../../core/pipeline/sequentialize.js';
-
-/** KeyValue in a Map (TTL honoured against the clock); `failing` makes every call throw. */
-export class FakeKv implements KeyValue {
-  readonly data = new Map<string, { value: string; until: number }>();
-  failing = false;
-  constructor(private readonly clock: Clock = systemClock) {}
-  private check(): void {
-    if (this.failing) throw new Error('connect ECONNREFUSED 127.0.0.1:6379');
-  }
-  private live(key: string): string | undefined {
-    const e = this.data.get(key);
-    if (e === undefined || e.until <= this.clock.now()) return undefined;
-    return e.value;
-  }
-  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
-    this.check();
-    if (this.live(key) !== undefined) return Promise.resolve(false);
-    this.data.set(key, { value, until: this.clock.now() + ttlMs });
-    return Promise.resolve(true);
-  }
-  get(key: string): Promise<string | undefined> {
-    this.check();
-    return Promise.resolve(this.live(key));
-  }
-  set(key: string, value: string, ttlMs: number): Promise<void> {
-    this.check();
-    this.data.set(key, { value, until: this.clock.now() + ttlMs });
-    return Promise.resolve();
-  }
-  delete(key: string): Promise<void> {
-    this.check();
-    this.data.delete(key);
-    return Promise.resolve();
-  }
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
-/** One holder per key, FIFO (enough for one process). */
-export class FakeLocks implements Locks {
-  private readonly tails = new Map<string, Promise<void>>();
-  async acquire(key: string): Promise<LockHandle> {
-    const prev = this.tails.get(key) ?? Promise.resolve();
-    let release!: () => void;
-    const mine = new Promise<void>((r) => (release = r));
-    const tail = prev.then(() => mine);
-    this.tails.set(key, tail);
-    await prev;
-    let done = false;
-    return {
-      release: () => {
-        if (!done) {
-          done = true;
-          release();
-          if (this.tails.get(key) === tail) this.tails.delete(key);
-        }
-        return Promise.resolve();
-      },
-    };
-  }
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-}
 
 export class FakeMemory implements ConversationMemory {
   readonly turns = new Map<string, MemoryTurn[]>();

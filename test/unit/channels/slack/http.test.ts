@@ -15,7 +15,9 @@ import { startFakeSlackApi, type FakeSlackApi } from '../../../../channels/slack
 import { slackSignature } from '../../../../channels/slack/signature.js';
 import { webhookRoutes } from '../../../../gateway/app/routes/webhooks.js';
 import { systemClock } from '../../../../core/clock.js';
-import { CaptureLogger, FakeKv, FakeLocks, FakeMemory, ScriptedEngine, createTestHost } from './host.js';
+import { createInProcessKeyValue, createInProcessLocks } from '../../../../memory/index.js';
+import { faultyKeyValue, type FaultyKeyValue } from '../../../helpers/faulty-kv.js';
+import { CaptureLogger, FakeMemory, ScriptedEngine, createTestHost } from './host.js';
 
 const SECRET = 'test-signing-secret-0123456789abcdef';
 const TOKEN = 'xoxb-1111-2222-test-bot-token';
@@ -36,7 +38,7 @@ describe('slack channel over HTTP (Bolt ExpressReceiver, fake Web API)', functio
   let base: string;
   let channel: SlackChannel;
   let host: ReturnType<typeof createTestHost>;
-  let kv: FakeKv;
+  let kv: FaultyKeyValue;
   let engine: ScriptedEngine;
   const logs = new CaptureLogger();
 
@@ -69,7 +71,8 @@ describe('slack channel over HTTP (Bolt ExpressReceiver, fake Web API)', functio
 
   before(async () => {
     fake = await startFakeSlackApi({ botUserId: BOT, botId: 'B0CLAWBOT', teamId: 'T123ABC456' });
-    kv = new FakeKv();
+    // The real in-process store, wrapped so one test can take the state store down (kv.failing).
+    kv = faultyKeyValue(createInProcessKeyValue({ clock: systemClock }));
     engine = new ScriptedEngine();
     const log = logs.logger();
     channel = createSlackChannel(
@@ -80,9 +83,16 @@ describe('slack channel over HTTP (Bolt ExpressReceiver, fake Web API)', functio
         slashCommand: '/ask',
         handoffButton: 'Talk to a human',
       },
-      { kv, locks: new FakeLocks(), clock: systemClock, log },
+      { kv, locks: createInProcessLocks({ clock: systemClock }), clock: systemClock, log },
     );
-    host = createTestHost({ channel, kv, locks: new FakeLocks(), memory: new FakeMemory(), engine, log });
+    host = createTestHost({
+      channel,
+      kv,
+      locks: createInProcessLocks({ clock: systemClock }),
+      memory: new FakeMemory(),
+      engine,
+      log,
+    });
     await channel.start(host);
     const app = express();
     app.use(webhookRoutes([channel], log)); // as gateway/app/server.ts: channel endpoints first
@@ -299,8 +309,8 @@ describe('slack channel mounted after a body parser (the failure the gateway mus
     const channel = createSlackChannel(
       { signingSecret: SECRET, botToken: TOKEN, botUserId: BOT, apiUrl: 'http://127.0.0.1:9/api/' },
       {
-        kv: new FakeKv(),
-        locks: new FakeLocks(),
+        kv: createInProcessKeyValue({ clock: systemClock }),
+        locks: createInProcessLocks({ clock: systemClock }),
         clock: systemClock,
         log: logs.logger(),
       },

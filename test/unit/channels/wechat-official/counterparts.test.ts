@@ -12,7 +12,8 @@ import express from 'express';
 import type { Request, Response, NextFunction, RequestHandler } from 'express';
 import { systemClock } from '../../../../core/clock.js';
 import { createWechatOfficialChannel } from '../../../../channels/wechat-official/index.js';
-import { createTestHost, MemoryKv, MemoryLocks, CapturingLogger, ScriptedEngine } from './fakes.js';
+import { createInProcessKeyValue, createInProcessLocks } from '../../../../memory/index.js';
+import { createTestHost, CapturingLogger, ScriptedEngine } from './fakes.js';
 import { serveWebhook } from './http-server.js';
 import { buildPush, decodeAnswer, DEMO, textXml, wechatOptions } from './requests.js';
 
@@ -139,8 +140,8 @@ describe('wechat-official differential test against node-webot `wechat`', () => 
     });
     webotUrl = `http://127.0.0.1:${(webot.address() as AddressInfo).port}/wechat`;
 
-    const kv = new MemoryKv(systemClock);
-    const locks = new MemoryLocks();
+    const kv = createInProcessKeyValue({ clock: systemClock });
+    const locks = createInProcessLocks({ clock: systemClock });
     const log = new CapturingLogger();
     const channel = createWechatOfficialChannel(wechatOptions(), { kv, locks, clock: systemClock, log });
     await channel.start(createTestHost(channel, { kv, locks, clock: systemClock, log, engine: new ScriptedEngine() }));

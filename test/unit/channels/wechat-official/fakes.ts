@@ -1,6 +1,6 @@
 /**
- * In-test fakes for the WeChat channel tests: KeyValue and Locks (until memory/ lands its in-process
- * implementations), a capturing logger, a scripted engine and a small host built from core's dispatcher.
+ * In-test helpers for the WeChat channel tests: a capturing logger, a conversation memory, a scripted engine and a
+ * small host built from core's dispatcher. KeyValue and Locks are memory/'s in-process stores.
  */
 import type { Clock } from '../../../../core/clock.js';
 import { createDispatcher } from '../../../../core/dispatcher.js';
@@ -14,99 +14,10 @@ import { memory } from '../../../../core/pipeline/memory.js';
 import { sequentialize } from '../../../../core/pipeline/sequentialize.js';
 import type { Channel, ChannelHost } from '../../../../core/ports/channel.js';
 import type { DialogueEngine, DialogueResult } from '../../../../core/ports/dialogue.js';
-import type { KeyValue, LockHandle, Locks } from '../../../../core/ports/kv.js';
+import type { KeyValue, Locks } from '../../../../core/ports/kv.js';
 import type { ConversationMemory, MemoryTurn } from '../../../../core/ports/memory.js';
 import type { TurnContext } from '../../../../core/context.js';
 import type { TurnOutcome } from '../../../../core/turn.js';
-
-/** KeyValue in a Map, TTLs measured with the given clock. */
-export class MemoryKv implements KeyValue {
-  readonly data = new Map<string, { value: string; expiresAt: number }>();
-  constructor(private readonly clock: Clock) {}
-  private live(key: string) {
-    const e = this.data.get(key);
-    if (e !== undefined && e.expiresAt <= this.clock.now()) {
-      this.data.delete(key);
-      return undefined;
-    }
-    return e;
-  }
-  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
-    if (this.live(key) !== undefined) return Promise.resolve(false);
-    this.data.set(key, { value, expiresAt: this.clock.now() + ttlMs });
-    return Promise.resolve(true);
-  }
-  get(key: string): Promise<string | undefined> {
-    return Promise.resolve(this.live(key)?.value);
-  }
-  set(key: string, value: string, ttlMs: number): Promise<void> {
-    this.data.set(key, { value, expiresAt: this.clock.now() + ttlMs });
-    return Promise.resolve();
-  }
-  delete(key: string): Promise<void> {
-    this.data.delete(key);
-    return Promise.resolve();
-  }
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-  keys(prefix: string): string[] {
-    return [...this.data.keys()].filter((k) => k.startsWith(prefix));
-  }
-}
-
-/** FIFO locks per key, in process. `waitMs` is measured in real time (locks are held briefly in tests). */
-export class MemoryLocks implements Locks {
-  private readonly queues = new Map<string, (() => void)[]>();
-  private readonly held = new Set<string>();
-  acquired = 0;
-  acquire(key: string, options: { ttlMs: number; waitMs: number; signal?: AbortSignal }): Promise<LockHandle> {
-    const grant = (): LockHandle => {
-      this.held.add(key);
-      this.acquired++;
-      let released = false;
-      return {
-        release: () => {
-          if (released) return Promise.resolve();
-          released = true;
-          const next = this.queues.get(key)?.shift();
-          if (next !== undefined) next();
-          else this.held.delete(key);
-          return Promise.resolve();
-        },
-      };
-    };
-    if (!this.held.has(key)) return Promise.resolve(grant());
-    return new Promise<LockHandle>((resolve, reject) => {
-      const queue = this.queues.get(key) ?? [];
-      this.queues.set(key, queue);
-      const timer = setTimeout(() => {
-        queue.splice(queue.indexOf(entry), 1);
-        reject(new Error(`lock ${key} not acquired within ${options.waitMs} ms`));
-      }, options.waitMs);
-      timer.unref();
-      const entry = () => {
-        clearTimeout(timer);
-        this.acquired++;
-        let released = false;
-        resolve({
-          release: () => {
-            if (released) return Promise.resolve();
-            released = true;
-            const next = this.queues.get(key)?.shift();
-            if (next !== undefined) next();
-            else this.held.delete(key);
-            return Promise.resolve();
-          },
-        });
-      };
-      queue.push(entry);
-    });
-  }
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-}
 
 /** A logger that keeps every call, serialised, so tests can search the output. */
 export class CapturingLogger implements Logger {

@@ -4,16 +4,8 @@ import type { KeyValue, Locks } from '../../../../core/ports/kv.js';
 import type { WebhookResponse } from '../../../../core/ports/channel.js';
 import { createWechatOfficialChannel, type WechatOfficialChannel } from '../../../../channels/wechat-official/index.js';
 import type { WechatOfficialOptionsInput } from '../../../../channels/wechat-official/options.js';
-import {
-  CapturingLogger,
-  createTestHost,
-  flush,
-  MemoryKv,
-  MemoryLocks,
-  MemoryStore,
-  ScriptedEngine,
-  type TestHost,
-} from './fakes.js';
+import { createInProcessKeyValue, createInProcessLocks } from '../../../../memory/index.js';
+import { CapturingLogger, createTestHost, flush, MemoryStore, ScriptedEngine, type TestHost } from './fakes.js';
 import {
   buildPush,
   decodeAnswer,
@@ -33,7 +25,7 @@ export interface Harness {
   readonly host: TestHost;
   readonly engine: ScriptedEngine;
   readonly clock: ManualClock;
-  readonly kv: MemoryKv;
+  readonly kv: KeyValue;
   readonly locks: Locks;
   readonly log: CapturingLogger;
   readonly store: MemoryStore;
@@ -49,7 +41,7 @@ export interface Harness {
 export interface HarnessOptions {
   readonly options?: Partial<WechatOfficialOptionsInput>;
   readonly clock?: ManualClock;
-  readonly kv?: KeyValue & MemoryKv;
+  readonly kv?: KeyValue;
   readonly locks?: Locks;
   readonly engine?: ScriptedEngine;
   readonly log?: CapturingLogger;
@@ -58,8 +50,8 @@ export interface HarnessOptions {
 
 export async function createHarness(h: HarnessOptions = {}): Promise<Harness> {
   const clock = h.clock ?? new ManualClock(T0 * 1000);
-  const kv = h.kv ?? new MemoryKv(clock);
-  const locks = h.locks ?? new MemoryLocks();
+  const kv = h.kv ?? createInProcessKeyValue({ clock });
+  const locks = h.locks ?? createInProcessLocks({ clock });
   const log = h.log ?? new CapturingLogger();
   const engine = h.engine ?? new ScriptedEngine();
   const options = wechatOptions(h.options);

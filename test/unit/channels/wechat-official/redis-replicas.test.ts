@@ -1,70 +1,18 @@
 /**
  * Two replicas sharing a real Redis (127.0.0.1:6379; skipped with a notice when unreachable): a MsgId
  * delivered to both runs one turn, and a retry on the other replica answers with the stored reply.
- * The KeyValue/Locks here are minimal ioredis adapters (SET NX PX), not the memory module's.
+ * The KeyValue/Locks are memory/'s Redis stores, as in production.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { ManualClock } from '../../../../core/clock.js';
-import type { KeyValue, LockHandle, Locks } from '../../../../core/ports/kv.js';
+import type { Locks } from '../../../../core/ports/kv.js';
 import type { WebhookResponse } from '../../../../core/ports/channel.js';
+import { createRedisKeyValue, createRedisLocks } from '../../../../memory/index.js';
 import { contentOf, createHarness, T0, text } from './harness.js';
-import { deferred, MemoryKv } from './fakes.js';
+import { deferred } from './fakes.js';
 import { decodeAnswer } from './requests.js';
-
-class RedisKv extends MemoryKv implements KeyValue {
-  constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
-    clock: ManualClock,
-  ) {
-    super(clock);
-  }
-  override async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
-    return (await this.redis.set(this.prefix + key, value, 'PX', ttlMs, 'NX')) === 'OK';
-  }
-  override async get(key: string): Promise<string | undefined> {
-    return (await this.redis.get(this.prefix + key)) ?? undefined;
-  }
-  override async set(key: string, value: string, ttlMs: number): Promise<void> {
-    await this.redis.set(this.prefix + key, value, 'PX', ttlMs);
-  }
-  override async delete(key: string): Promise<void> {
-    await this.redis.del(this.prefix + key);
-  }
-}
-
-class RedisLocks implements Locks {
-  constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
-  ) {}
-  async acquire(key: string, o: { ttlMs: number; waitMs: number }): Promise<LockHandle> {
-    const token = randomBytes(8).toString('hex');
-    const until = Date.now() + o.waitMs;
-    while ((await this.redis.set(this.prefix + key, token, 'PX', o.ttlMs, 'NX')) !== 'OK') {
-      if (Date.now() > until) throw new Error(`lock ${key} timeout`);
-      await new Promise((r) => setTimeout(r, 2));
-    }
-    let released = false;
-    return {
-      release: async () => {
-        if (released) return;
-        released = true;
-        await this.redis.eval(
-          "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end",
-          1,
-          this.prefix + key,
-          token,
-        );
-      },
-    };
-  }
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-}
 
 const realDelay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -80,6 +28,7 @@ function track(p: Promise<WebhookResponse>) {
 describe('wechat-official replicas on real Redis', function () {
   let redis: Redis;
   let prefix: string;
+  let locks: Locks | undefined;
 
   before(async function () {
     redis = new Redis('redis://127.0.0.1:6379', {
@@ -98,18 +47,21 @@ describe('wechat-official replicas on real Redis', function () {
     }
   });
   beforeEach(() => {
-    prefix = `test:wechat:${randomBytes(6).toString('hex')}:`;
+    prefix = `test-wechat-${randomBytes(6).toString('hex')}`;
   });
   afterEach(async () => {
-    const keys = await redis.keys(`${prefix}*`);
+    await locks?.close(); // quits the lock-release subscriber
+    locks = undefined;
+    const keys = await redis.keys(`${prefix}:*`);
     if (keys.length > 0) await redis.del(...keys);
   });
   after(() => redis?.disconnect());
 
   const replicas = async () => {
     const clock = new ManualClock(T0 * 1000);
-    const kv = new RedisKv(redis, prefix, clock);
-    const locks = new RedisLocks(redis, prefix);
+    // Wait budgets in real time: the ManualClock only drives the channel's 5-second rule.
+    const kv = createRedisKeyValue({ redis, keyPrefix: prefix });
+    locks = createRedisLocks({ redis, keyPrefix: prefix });
     const a = await createHarness({ clock, kv, locks });
     const b = await createHarness({ clock, kv, locks, engine: a.engine });
     return { a, b };

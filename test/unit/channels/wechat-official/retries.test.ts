@@ -6,8 +6,9 @@
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../../../core/clock.js';
 import type { WebhookResponse } from '../../../../core/ports/channel.js';
+import { createInProcessKeyValue, createInProcessLocks } from '../../../../memory/index.js';
 import { contentOf, createHarness, T0, text } from './harness.js';
-import { deferred, flush, MemoryKv, MemoryLocks } from './fakes.js';
+import { deferred, flush } from './fakes.js';
 import { FakeWechatApi } from './fake-wechat-api.js';
 import { decodeAnswer, DEMO } from './requests.js';
 
@@ -115,8 +116,8 @@ describe('wechat-official 5-second rule: retry storms', () => {
 
   it('across replicas: a retry landing on another replica answers with the stored reply', async () => {
     const clock = new ManualClock(T0 * 1000);
-    const kv = new MemoryKv(clock);
-    const locks = new MemoryLocks();
+    const kv = createInProcessKeyValue({ clock });
+    const locks = createInProcessLocks({ clock });
     const a = await createHarness({ clock, kv, locks });
     const b = await createHarness({ clock, kv, locks, engine: a.engine });
     const gate = deferred();

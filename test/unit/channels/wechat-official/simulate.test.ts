@@ -3,14 +3,15 @@ import assert from 'node:assert/strict';
 import { systemClock } from '../../../../core/clock.js';
 import { createWechatOfficialChannel, simulateWechatOfficial } from '../../../../channels/wechat-official/index.js';
 import type { WechatOfficialOptionsInput } from '../../../../channels/wechat-official/options.js';
-import { CapturingLogger, createTestHost, MemoryKv, MemoryLocks, ScriptedEngine } from './fakes.js';
+import { createInProcessKeyValue, createInProcessLocks } from '../../../../memory/index.js';
+import { CapturingLogger, createTestHost, ScriptedEngine } from './fakes.js';
 import { serveWebhook } from './http-server.js';
 import { wechatOptions } from './requests.js';
 
 async function serve(over: Partial<WechatOfficialOptionsInput>) {
   const options = wechatOptions(over);
-  const kv = new MemoryKv(systemClock);
-  const locks = new MemoryLocks();
+  const kv = createInProcessKeyValue({ clock: systemClock });
+  const locks = createInProcessLocks({ clock: systemClock });
   const log = new CapturingLogger();
   const channel = createWechatOfficialChannel(options, { kv, locks, clock: systemClock, log });
   const engine = new ScriptedEngine();

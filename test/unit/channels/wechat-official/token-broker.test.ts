@@ -2,9 +2,11 @@
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../../../core/clock.js';
 import { ChannelApiError } from '../../../../core/errors.js';
+import type { KeyValue, Locks } from '../../../../core/ports/kv.js';
 import { createWechatApi } from '../../../../channels/wechat-official/api.js';
 import { createTokenBroker, type TokenBroker } from '../../../../channels/wechat-official/token-broker.js';
-import { CapturingLogger, MemoryKv, MemoryLocks } from './fakes.js';
+import { createInProcessKeyValue, createInProcessLocks } from '../../../../memory/index.js';
+import { CapturingLogger } from './fakes.js';
 import { FakeWechatApi } from './fake-wechat-api.js';
 
 const APP = 'wx2c2769f8efd9abc2';
@@ -13,8 +15,8 @@ const SECRET = 'the-app-secret-value-0001';
 describe('wechat-official token broker', () => {
   let api: FakeWechatApi;
   let clock: ManualClock;
-  let kv: MemoryKv;
-  let locks: MemoryLocks;
+  let kv: KeyValue;
+  let locks: Locks;
   let log: CapturingLogger;
   const broker = (secret = SECRET): TokenBroker =>
     createTokenBroker({ appId: APP, appSecret: secret, apiBaseUrl: api.url }, { kv, locks, clock, log });
@@ -22,8 +24,8 @@ describe('wechat-official token broker', () => {
   beforeEach(async () => {
     api = await new FakeWechatApi(APP, SECRET).start();
     clock = new ManualClock();
-    kv = new MemoryKv(clock);
-    locks = new MemoryLocks();
+    kv = createInProcessKeyValue({ clock });
+    locks = createInProcessLocks({ clock });
     log = new CapturingLogger();
   });
   afterEach(() => api.close());
@@ -60,11 +62,20 @@ describe('wechat-official token broker', () => {
   });
 
   it('one refresher across replicas: two brokers sharing KeyValue and Locks make one request', async () => {
+    const shared = locks;
+    let acquired = 0;
+    locks = {
+      acquire(key, o) {
+        acquired++; // a counting spy on the real in-process locks
+        return shared.acquire(key, o);
+      },
+      close: () => shared.close(),
+    };
     const [a, b] = [broker(), broker()];
     const tokens = await Promise.all([a.getToken(), b.getToken(), a.getToken(), b.getToken()]);
     assert.equal(new Set(tokens).size, 1);
     assert.equal(api.tokenCalls.length, 1);
-    assert.ok(locks.acquired >= 1);
+    assert.ok(acquired >= 1);
   });
 
   it('after a rejection: one refresh, forced only when WeChat returns the rejected token again', async () => {
@@ -107,12 +118,12 @@ describe('wechat-official token broker', () => {
 describe('wechat-official customer-service API client', () => {
   let fake: FakeWechatApi;
   let clock: ManualClock;
-  let kv: MemoryKv;
+  let kv: KeyValue;
   const make = () => {
     const log = new CapturingLogger();
     const broker = createTokenBroker(
       { appId: APP, appSecret: SECRET, apiBaseUrl: fake.url },
-      { kv, locks: new MemoryLocks(), clock, log },
+      { kv, locks: createInProcessLocks({ clock }), clock, log },
     );
     return createWechatApi({ apiBaseUrl: fake.url, timeoutMs: 5_000 }, { broker, log });
   };
@@ -120,7 +131,7 @@ describe('wechat-official customer-service API client', () => {
   beforeEach(async () => {
     fake = await new FakeWechatApi(APP, SECRET).start();
     clock = new ManualClock();
-    kv = new MemoryKv(clock);
+    kv = createInProcessKeyValue({ clock });
   });
   afterEach(() => fake.close());
 
