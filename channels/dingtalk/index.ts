@@ -17,11 +17,12 @@ import { createDingTalkApi, type DingTalkApi } from './api.js';
 import { createGroupRobotNotifier, type GroupRobotNotifier } from './group-robot.js';
 import { checkOutboundUrl } from './hosts.js';
 import { parseCallback } from './inbound.js';
-import { createIngestor, type Ingestor } from './ingest.js';
+import { createIngestor, loadRoute, type Ingestor } from './ingest.js';
 import { dingtalkOptionsSchema, type DingTalkOptions, type DingTalkOptionsInput } from './options.js';
-import { createSender } from './sender.js';
+import { createSender, SESSION_WEBHOOK_EXPIRY_MARGIN_MS } from './sender.js';
 import { createDingTalkStream, type DingTalkStream, type OpenConnection } from './stream.js';
 import { createWebhookHandler } from './webhook.js';
+import { dingTalkWindow } from './window.js';
 
 export {
   dingtalkOptionsSchema,
@@ -197,6 +198,15 @@ export function createDingTalkChannel(input: DingTalkOptionsInput, deps: DingTal
       return Promise.resolve(
         stream === undefined ? { ok: host !== undefined, detail: 'http callback' } : stream.health(),
       );
+    },
+    // The handoff console's view: whether an agent message can go out, and until when the sessionWebhook works.
+    async window(conversation) {
+      return dingTalkWindow(await loadRoute(deps.kv, conversation.tenant, conversation.conversation), {
+        now: deps.clock.now(),
+        expiryMarginMs: SESSION_WEBHOOK_EXPIRY_MARGIN_MS,
+        agentRepliesVia: options.agentRepliesVia,
+        robotCode,
+      });
     },
     ...(options.transport === 'http'
       ? {

@@ -49,6 +49,12 @@ export interface ChannelWindow {
   readonly remaining?: number;
   /** A sentence for the agent, e.g. why it is closed. */
   readonly detail?: string;
+  /**
+   * Until when (epoch ms) replies can still go back through the conversation's own reply session, for channels
+   * whose window outlives it (DingTalk: the sessionWebhook, used until 30 s before its `sessionWebhookExpiredTime`;
+   * after that messages go through the OpenAPI). Absent when there is none or it has passed.
+   */
+  readonly sessionReplyUntil?: number;
 }
 
 /** What the core gives a channel (Bolt's `receiver.init(app)`). */

@@ -36,11 +36,18 @@ export function renderTranscript() {
 function windowText(w) {
   if (w === undefined) return t('noWindow');
   if (!w.open) return t('windowClosed', { detail: w.detail ?? '' });
-  const expires =
-    w.expiresAt === undefined ? '—' : new Date(w.expiresAt).toLocaleString(state.lang === 'zh' ? 'zh-CN' : 'en-GB');
-  return w.remaining === undefined
-    ? t('windowOpenNoCount', { expires })
-    : t('windowOpen', { remaining: w.remaining, expires });
+  const at = (ms) => new Date(ms).toLocaleString(state.lang === 'zh' ? 'zh-CN' : 'en-GB');
+  const expires = w.expiresAt === undefined ? '—' : at(w.expiresAt);
+  const open =
+    w.remaining !== undefined
+      ? t('windowOpen', { remaining: w.remaining, expires })
+      : w.expiresAt !== undefined
+        ? t('windowOpenNoCount', { expires })
+        : t('windowOpenNoEnd');
+  // DingTalk: replies use the conversation's sessionWebhook until then, the OpenAPI after.
+  return w.sessionReplyUntil === undefined
+    ? open
+    : `${open} ${t('sessionReplyUntil', { until: at(w.sessionReplyUntil) })}`;
 }
 
 export function renderConversation() {
