@@ -17,3 +17,4 @@ export {
   type RedisNamespace,
 } from './redis-keys.js';
 export { decodeTurn, encodeTurn } from './turn-codec.js';
+export { duplicateForSubscribe, type RedisClient, type SubscriberOptions } from './redis-client.js';

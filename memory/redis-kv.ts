@@ -1,12 +1,12 @@
-import type { Redis } from 'ioredis';
 import { BotError, describeError } from '../core/errors.js';
 import type { KeyValue } from '../core/ports/kv.js';
+import type { RedisClient } from './redis-client.js';
 import { kvKey, namespaceOf, type RedisNamespace } from './redis-keys.js';
 import { ttlToMs } from './validate.js';
 
 /** Options of {@link createRedisKeyValue}. */
 export interface RedisKeyValueOptions extends RedisNamespace {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** When true, `close()` quits the client; by default the caller owns it and `close()` leaves it open. */
   readonly ownsClient?: boolean;
 }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { systemClock, type Clock } from '../core/clock.js';
 import { BotError, describeError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
@@ -7,12 +6,13 @@ import type { Locks } from '../core/ports/kv.js';
 import { abortError } from './abort.js';
 import { createInProcessLocks, timeoutError } from './in-process-locks.js';
 import { lockKey, lockReleaseChannel, namespaceOf, type RedisNamespace } from './redis-keys.js';
+import { duplicateForSubscribe, type RedisClient } from './redis-client.js';
 import { redisScript } from './redis-script.js';
 import { requirePositiveInteger, ttlToMs, waitToMs } from './validate.js';
 
 /** Options of {@link createRedisLocks}. */
 export interface RedisLocksOptions extends RedisNamespace {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** Time for wait budgets and back-off (default: the system clock). */
   readonly clock?: Clock;
   readonly logger?: Logger;
@@ -41,7 +41,8 @@ const releaseScript = redisScript(RELEASE_LUA);
  *   which also PUBLISHes the key on `<ns>:lock:released`.
  * - Waiting: this process's waiters first queue locally per key (FIFO, in-process locks), so only the head
  *   contends in Redis; it retries with back-off (2 ms doubling to 50 ms) and wakes early when a release of
- *   its key is published (subscriber made with `redis.duplicate()` on first contention). All bounded by `waitMs`.
+ *   its key is published (subscriber: a duplicate of `redis` made on first contention; a Cluster client subscribes
+ *   through one node, and PUBLISH reaches every node). All bounded by `waitMs`.
  */
 export function createRedisLocks(options: RedisLocksOptions): Locks {
   const { redis } = options;
@@ -62,12 +63,12 @@ export function createRedisLocks(options: RedisLocksOptions): Locks {
   const local = createInProcessLocks({ clock });
   const wakers = new Map<string, Set<() => void>>();
   const closing = new AbortController();
-  let subscriber: Redis | undefined;
+  let subscriber: RedisClient | undefined;
 
   const ensureSubscriber = (): void => {
     if (subscriber !== undefined || closing.signal.aborted) return;
     // lazyConnect + explicit connect: subscribe only once ready, whatever the caller's offline-queue setting.
-    const sub = redis.duplicate({ lazyConnect: true });
+    const sub = duplicateForSubscribe(redis, { lazyConnect: true });
     subscriber = sub;
     sub.on('error', (error: unknown) => logger.warn({ err: describeError(error) }, 'lock release subscriber error'));
     sub.on('message', (from: string, released: string) => {

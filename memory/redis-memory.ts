@@ -1,7 +1,7 @@
-import type { Redis } from 'ioredis';
 import { BotError, describeError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import type { ConversationMemory, MemoryOptions, MemoryTurn } from '../core/ports/memory.js';
+import type { RedisClient } from './redis-client.js';
 import { memoryKey, namespaceOf, type RedisNamespace } from './redis-keys.js';
 import { redisScript } from './redis-script.js';
 import { decodeTurn, encodeReply, encodeTurn, turnIdPrefix } from './turn-codec.js';
@@ -15,7 +15,7 @@ export interface RedisMemoryOptions extends Partial<MemoryOptions>, RedisNamespa
 
 /** Dependencies of {@link createRedisMemory}. */
 export interface RedisMemoryDeps {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** Receives a warning for each stored entry that cannot be decoded (default: silent). */
   readonly logger?: Logger;
 }

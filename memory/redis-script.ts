@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 
 /** A Lua script run with EVALSHA, falling back to EVAL once when the server's script cache lacks it. */
 export interface RedisScript {
   readonly sha: string;
-  run(redis: Redis, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown>;
+  run(redis: RedisClient, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown>;
 }
 
 /**
