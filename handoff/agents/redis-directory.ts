@@ -1,9 +1,9 @@
 /** Agent accounts in one Redis hash (`<keyPrefix>:<tenant>:handoff:agents`, field = username, value = JSON). */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis-client.js';
 import type { AgentAccount, AgentDirectory } from './types.js';
 
 export interface RedisAgentDirectoryOptions {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** `<keyPrefix>:<tenant>` namespace, e.g. `clawbot:default`. */
   readonly namespace: string;
 }

@@ -1,17 +1,18 @@
 /**
  * Handoff events across replicas through Redis pub/sub on `<ns>:handoff:events`. Local subscribers get an event
  * at once when it is published here; other replicas get it from Redis (their own echoes are skipped by origin id).
+ * On a Redis Cluster the subscriber connects to one node; classic PUBLISH is broadcast to every node of the cluster.
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { describeError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { HandoffEvent, HandoffEvents } from '../../core/ports/handoff.js';
+import { duplicateForSubscribe, type RedisClient } from '../redis-client.js';
 import { fanOut } from './in-process-events.js';
 
 export interface RedisEventsOptions {
   /** Used to publish; a duplicate connection is made to subscribe (closed by `close`). */
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly namespace: string;
 }
 
@@ -26,7 +27,7 @@ export function createRedisHandoffEvents(options: RedisEventsOptions, deps: { lo
   const origin = randomUUID();
   const listeners = new Set<(event: HandoffEvent, local: boolean) => void>();
   // Its own connection (a subscribed connection can run nothing else), queueing SUBSCRIBE until connected.
-  const subscriber = options.redis.duplicate({ lazyConnect: false, enableOfflineQueue: true });
+  const subscriber = duplicateForSubscribe(options.redis, { lazyConnect: false, enableOfflineQueue: true });
   subscriber.on('error', (error: Error) => deps.log.warn({ err: error.message }, 'handoff events: redis problem'));
   subscriber.on('message', (ch: string, raw: string) => {
     if (ch !== channel) return;

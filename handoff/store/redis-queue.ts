@@ -3,10 +3,9 @@
  * `<ns>:handoff:{handoff}:t:<id>` ticket JSON, `…:tr:<id>` transcript list, `…:active` conversation -> open ticket,
  * `…:open` / `…:queued` sorted by creation, `…:closed` sorted by closing time, `…:load:<agent>` open tickets of an
  * agent, `…:presence`, `…:rr` round-robin counter, `…:turns:<hour>` bot turns per hour.
- * Creating and updating tickets are Lua scripts: a claim is a compare-and-set on the ticket's version, so of two
- * agents claiming at once on any replicas exactly one wins.
+ * Creating and updating tickets are Lua scripts that get every key they touch in KEYS (Redis Cluster rules): a claim
+ * is a compare-and-set on the ticket's version, so of two agents claiming at once on any replicas exactly one wins.
  */
-import type { Redis } from 'ioredis';
 import type { Clock } from '../../core/clock.js';
 import { BotError, describeError } from '../../core/errors.js';
 import type {
@@ -18,11 +17,12 @@ import type {
   TranscriptEntry,
 } from '../../core/ports/handoff.js';
 import { isOpenStatus, OPEN_TICKET_STATUSES } from '../../core/ports/handoff.js';
+import type { RedisClient } from '../redis-client.js';
 import { HOUR_MS, matchesFilter, statusesOf, validateUpdate } from './queue-rules.js';
 import { APPEND_LUA, CREATE_LUA, luaScript, UPDATE_LUA } from './redis-scripts.js';
 
 export interface RedisQueueOptions {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** `<keyPrefix>:<tenant>`, e.g. `clawbot:default`. Must not contain braces. */
   readonly namespace: string;
   /** How long closed tickets and transcripts are kept (default 7 days). */
@@ -32,6 +32,8 @@ export interface RedisQueueOptions {
 const create = luaScript(CREATE_LUA);
 const update = luaScript(UPDATE_LUA);
 const append = luaScript(APPEND_LUA);
+/** Creation re-reads the conversation's open ticket when it changes under it; this bounds those rounds. */
+const CREATE_ROUNDS = 20;
 
 /** Wraps Redis failures as `kv.unavailable`. */
 async function guarded<T>(what: string, fn: () => Promise<T>): Promise<T> {
@@ -51,6 +53,12 @@ export function createRedisHandoffQueue(options: RedisQueueOptions, deps: { cloc
   const retentionMs = options.retentionMs ?? 7 * 24 * HOUR_MS;
   const P = `${options.namespace}:handoff:{handoff}:`;
   const ticketKey = (id: string): string => `${P}t:${id}`;
+  const transcriptKey = (id: string): string => `${P}tr:${id}`;
+  const loadKey = (agentId: string): string => `${P}load:${agentId}`;
+  const activeKey = `${P}active`;
+  const openKey = `${P}open`;
+  const queuedKey = `${P}queued`;
+  const closedKey = `${P}closed`;
   const decode = (raw: string): HandoffTicket => JSON.parse(raw) as HandoffTicket;
 
   const fetchMany = async (ids: readonly string[]): Promise<HandoffTicket[]> => {
@@ -65,12 +73,24 @@ export function createRedisHandoffQueue(options: RedisQueueOptions, deps: { cloc
   return {
     create: (ticket) =>
       guarded('create', async () => {
-        const existing = (await create.run(
-          redis,
-          [ticketKey(ticket.id)],
-          [P, JSON.stringify(ticket), ticket.conversationKey, ticket.id, ticket.createdAt],
-        )) as string | null;
-        return existing === null ? { created: true, ticket } : { created: false, ticket: decode(existing) };
+        for (let round = 0; round < CREATE_ROUNDS; round++) {
+          const activeId = await redis.hget(activeKey, ticket.conversationKey);
+          const keys = [ticketKey(ticket.id), activeKey, openKey, queuedKey];
+          if (activeId !== null) keys.push(ticketKey(activeId));
+          const answer = (await create.run(redis, keys, [
+            JSON.stringify(ticket),
+            ticket.conversationKey,
+            ticket.id,
+            ticket.createdAt,
+            activeId ?? '',
+          ])) as string | null;
+          if (answer === null) return { created: true, ticket };
+          if (answer !== 'retry') return { created: false, ticket: decode(answer) };
+        }
+        throw new BotError(
+          'kv.unavailable',
+          `handoff queue: the open ticket of ${ticket.conversationKey} kept changing; ticket not created`,
+        );
       }),
     get: (id) =>
       guarded('get', async () => {
@@ -79,7 +99,7 @@ export function createRedisHandoffQueue(options: RedisQueueOptions, deps: { cloc
       }),
     active: (key) =>
       guarded('active', async () => {
-        const id = await redis.hget(`${P}active`, key);
+        const id = await redis.hget(activeKey, key);
         if (id === null) return undefined;
         const raw = await redis.get(ticketKey(id));
         const t = raw === null ? undefined : decode(raw);
@@ -88,16 +108,27 @@ export function createRedisHandoffQueue(options: RedisQueueOptions, deps: { cloc
     update: (prev, next, opts = {}) =>
       guarded('update', async () => {
         validateUpdate(prev, next);
+        const loadOf = (agentId: string | undefined): string =>
+          agentId === undefined ? ticketKey(prev.id) : loadKey(agentId);
         const result = await update.run(
           redis,
-          [ticketKey(prev.id)],
-          [P, prev.version, JSON.stringify(next), opts.maxLoad ?? '', retentionMs, deps.clock.now()],
+          [
+            ticketKey(prev.id),
+            activeKey,
+            openKey,
+            queuedKey,
+            closedKey,
+            transcriptKey(prev.id),
+            loadOf(prev.agentId),
+            loadOf(next.agentId),
+          ],
+          [prev.version, JSON.stringify(next), opts.maxLoad ?? '', retentionMs, deps.clock.now(), prev.agentId ?? ''],
         );
         return result as QueueWriteResult;
       }),
     position: (id) =>
       guarded('position', async () => {
-        const rank = await redis.zrank(`${P}queued`, id);
+        const rank = await redis.zrank(queuedKey, id);
         return rank === null ? undefined : rank + 1;
       }),
     list: (filter: TicketFilter = {}) =>
@@ -108,11 +139,11 @@ export function createRedisHandoffQueue(options: RedisQueueOptions, deps: { cloc
         const openIds = !wantOpen
           ? []
           : filter.agentId !== undefined
-            ? await redis.smembers(`${P}load:${filter.agentId}`)
-            : await redis.zrange(`${P}open`, '0', '-1');
+            ? await redis.smembers(loadKey(filter.agentId))
+            : await redis.zrange(openKey, '0', '-1');
         const closedIds = wantClosed
           ? await redis.zrevrangebyscore(
-              `${P}closed`,
+              closedKey,
               '+inf',
               String(String(filter.closedSince ?? deps.clock.now() - retentionMs)),
             )
@@ -129,14 +160,14 @@ export function createRedisHandoffQueue(options: RedisQueueOptions, deps: { cloc
         const out = [...open, ...closed];
         return filter.limit === undefined ? out : out.slice(0, filter.limit);
       }),
-    load: (agentId) => guarded('load', () => redis.scard(`${P}load:${agentId}`)),
+    load: (agentId) => guarded('load', () => redis.scard(loadKey(agentId))),
     appendTranscript: (ticketId, entry) =>
       guarded('appendTranscript', async () => {
-        await append.run(redis, [`${P}tr:${ticketId}`, ticketKey(ticketId)], [JSON.stringify(entry)]);
+        await append.run(redis, [transcriptKey(ticketId), ticketKey(ticketId)], [JSON.stringify(entry)]);
       }),
     transcript: (ticketId) =>
       guarded('transcript', async () =>
-        (await redis.lrange(`${P}tr:${ticketId}`, 0, -1)).map((raw) => JSON.parse(raw) as TranscriptEntry),
+        (await redis.lrange(transcriptKey(ticketId), 0, -1)).map((raw) => JSON.parse(raw) as TranscriptEntry),
       ),
     setPresence: (p, ttlMs) =>
       guarded('setPresence', async () => {
