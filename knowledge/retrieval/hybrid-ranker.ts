@@ -15,6 +15,7 @@ import {
   type RankerModel,
 } from './calibration-fit.js';
 import { createHashedEmbedder } from './hashed-embedder.js';
+import type { VectorIndexPolicy } from './choose-index.js';
 import type { HnswOptions } from './hnsw-index.js';
 import { predictLogistic } from './logistic.js';
 import { GENERIC_OUT_OF_SCOPE } from './out-of-scope.js';
@@ -54,6 +55,8 @@ export interface HybridRankerOptions {
    */
   readonly confidenceShift?: number;
   readonly perChannel?: number;
+  /** Which vector index (default: by size). */
+  readonly vectorIndex?: VectorIndexPolicy;
   readonly hnswThreshold?: number;
   readonly hnsw?: HnswOptions;
   /** Texts embedded per call (default 256). */
@@ -134,8 +137,11 @@ export async function createHybridRanker(options: HybridRankerOptions): Promise<
     dimensions,
     vectors: allTexts.map(vectorOf),
     ...(options.perChannel === undefined ? {} : { perChannel: options.perChannel }),
-    ...(options.hnswThreshold === undefined ? {} : { hnswThreshold: options.hnswThreshold }),
-    ...(options.hnsw === undefined ? {} : { hnsw: options.hnsw }),
+    vectorIndex: {
+      ...options.vectorIndex,
+      ...(options.hnswThreshold === undefined ? {} : { hnswThreshold: options.hnswThreshold }),
+      ...(options.hnsw === undefined ? {} : { hnsw: options.hnsw }),
+    },
   });
   const fitted = model;
   // A question asked exactly as written in the bot (ignoring case, width and punctuation) is that entry's,

@@ -1,8 +1,10 @@
-/** Hybrid retrieval: BM25, dense vectors (exact or HNSW), rank fusion and calibrated answer ranking. */
+/** Hybrid retrieval: BM25, dense vectors (exact, int8 scan with re-rank, or HNSW), rank fusion and calibrated answer ranking. */
 export * from './top-k.js';
 export * from './bm25.js';
 export * from './vector-index.js';
 export * from './hnsw-index.js';
+export * from './quantized-index.js';
+export * from './choose-index.js';
 export * from './hashed-embedder.js';
 export * from './rrf.js';
 export * from './logistic.js';

@@ -5,9 +5,9 @@
 import type { IntentPrediction } from '../../core/ports/inference.js';
 import type { Tokenizer } from '../text/tokenizer.js';
 import { createBm25Index, type Bm25Index } from './bm25.js';
-import { createHnswIndex, type HnswOptions } from './hnsw-index.js';
+import { createVectorIndex, type VectorIndexPolicy } from './choose-index.js';
 import type { AnswerUnit } from './units.js';
-import { createExactIndex, packVectors, type VectorIndex } from './vector-index.js';
+import { packVectors, type VectorIndex } from './vector-index.js';
 
 /** Names of the features, in vector order. */
 export const FEATURE_NAMES = [
@@ -39,9 +39,8 @@ export interface RankerCoreOptions {
   readonly dimensions: number;
   /** Candidates taken from each channel (default 5). */
   readonly perChannel?: number;
-  /** Use HNSW at or above this many texts (default 20000). */
-  readonly hnswThreshold?: number;
-  readonly hnsw?: HnswOptions;
+  /** Which vector index (default: by size, see {@link createVectorIndex}). */
+  readonly vectorIndex?: VectorIndexPolicy;
 }
 
 export interface RankerCore {
@@ -71,10 +70,7 @@ export function createRankerCore(options: RankerCoreOptions): RankerCore {
   );
   const lexical = createBm25Index(docText.map((t) => tokenizer.tokens(t)));
   const data = packVectors(options.vectors, dimensions);
-  const vectorIndex =
-    docText.length >= (options.hnswThreshold ?? 20_000)
-      ? createHnswIndex(data, dimensions, options.hnsw)
-      : createExactIndex(data, dimensions);
+  const vectorIndex = createVectorIndex(data, dimensions, options.vectorIndex);
   const unitIndex = new Map(units.map((u, i) => [u.id, i]));
   const depth = Math.min(docText.length, Math.max(50, perChannel * 10));
 
