@@ -1,12 +1,11 @@
 /**
- * Wiring of human handoff into the gateway: queue, live events and agent accounts (Redis when `redis.url` is set,
+ * Wiring of human handoff into the gateway: queue, live events and agent accounts (Redis when configured,
  * else in-process and `handoff.agentsFile`), the service, the pipeline gate, the timeout sweeper and the console
  * routes. `clawbot agents` opens the same agent directory through `openAgentDirectory`.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Router } from 'express';
-import type { Redis } from 'ioredis';
 import type { Clock } from '../../core/clock.js';
 import type { TurnContext } from '../../core/context.js';
 import type { ConversationRef, OutboundMessage, SendReceipt } from '../../core/envelope.js';
@@ -43,6 +42,7 @@ import {
 import type { AppConfig } from '../config/index.js';
 import type { RestChannel } from '../../channels/rest/index.js';
 import { isValidSessionId, sessionKeyOf } from './rest-session-id.js';
+import type { RedisClient } from './redis-client.js';
 import type { Stores } from './stores.js';
 
 /** The Redis namespace the handoff keys live under. */
@@ -53,7 +53,7 @@ export function handoffNamespace(config: AppConfig): string {
 /** Where agent accounts live: Redis when configured (pass its client), else the JSON file. */
 export function openAgentDirectory(
   config: AppConfig,
-  deps: { cwd: string; redis?: Redis | undefined },
+  deps: { cwd: string; redis?: RedisClient | undefined },
 ): AgentDirectory {
   if (deps.redis !== undefined) {
     return createRedisAgentDirectory({ redis: deps.redis, namespace: handoffNamespace(config) });
@@ -89,7 +89,7 @@ export interface HandoffWiringDeps {
   readonly cwd: string;
 }
 
-async function sessionSecret(config: AppConfig, redis: Redis | undefined): Promise<Uint8Array> {
+async function sessionSecret(config: AppConfig, redis: RedisClient | undefined): Promise<Uint8Array> {
   const configured = config.handoff.sessionSecret;
   if (configured !== undefined) return new TextEncoder().encode(configured);
   const jwt = config.auth.jwtSecret;

@@ -5,10 +5,11 @@ import { systemClock } from '../../core/clock.js';
 import { BotError, describeError } from '../../core/errors.js';
 import { createWorkerMetrics, runPrimary } from '../cluster/index.js';
 import { createGatewayLogger, createRequestContext } from '../observability/index.js';
-import { checkFreeMemory, checkNodeVersion, checkRedis, redactUrl, type CheckResult } from '../cli/checks.js';
+import { checkFreeMemory, checkNodeVersion, checkRedis, type CheckResult } from '../cli/checks.js';
 import { loadConfigDetailed } from '../config/index.js';
 import { developmentApiKey } from './dev-key.js';
 import { buildGateway } from './gateway.js';
+import { describeRedisTarget, redisTargetOf } from './redis-client.js';
 
 export interface RunGatewayOptions {
   readonly configPath?: string;
@@ -53,10 +54,11 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<void>
   });
   const log = cluster.worker === undefined ? rootLog : rootLog.child({ worker: cluster.worker.id });
   const workers = options.workers ?? config.gateway.workers;
-  if (workers > 1 && config.redis.url === undefined) {
+  const redisTarget = redisTargetOf(config);
+  if (workers > 1 && redisTarget === undefined) {
     throw new BotError(
       'config.invalid',
-      `--workers ${workers} needs redis.url: workers share memory, dedupe, locks, rate limits and queues through Redis only (or run one worker)`,
+      `--workers ${workers} needs redis.url or redis.cluster: workers share memory, dedupe, locks, rate limits and queues through Redis only (or run one worker)`,
     );
   }
   const version = packageVersion();
@@ -64,7 +66,7 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<void>
     `clawbot ${version} — ${config.mode} mode, config: ${loadedConfig.fileFound ? loadedConfig.path : 'none (embedded demo defaults)'}`,
   );
   const checks: CheckResult[] = [checkNodeVersion(), checkFreeMemory()];
-  if (config.redis.url !== undefined) checks.push(await checkRedis(config.redis.url, 2000));
+  if (redisTarget !== undefined) checks.push(await checkRedis(redisTarget, 2000));
   for (const c of checks) print(`  ${MARK[c.status]} ${c.label}: ${c.detail}`);
   if (checks.some((c) => c.status === 'fail')) {
     throw new Error(
@@ -126,7 +128,7 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<void>
     if (gpu !== undefined) print(`    GPU memory: ${gpu.usedMiB} / ${gpu.totalMiB} MiB`);
   }
   print(
-    `  ✔ stores: ${gateway.stores.kind}${config.redis.url === undefined ? '' : ` (${redactUrl(config.redis.url)})`}, memory ${config.memory.turns} turns / ${config.memory.ttl} s idle`,
+    `  ✔ stores: ${gateway.stores.kind}${redisTarget === undefined ? '' : ` (${describeRedisTarget(redisTarget)})`}, memory ${config.memory.turns} turns / ${config.memory.ttl} s idle`,
   );
   print(
     `  ✔ channels: ${gateway.channels.map((c) => `${c.id}${c.webhook === undefined ? (c.httpHandler === undefined ? '' : ` ${c.httpHandler.path}`) : ` ${c.webhook.path}`}`).join(', ')}`,

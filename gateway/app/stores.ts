@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { KeyValue, Locks } from '../../core/ports/kv.js';
@@ -12,14 +11,16 @@ import {
   createRedisMemory,
 } from '../../memory/index.js';
 import type { AppConfig } from '../config/index.js';
+import { createRedisClient, redisTargetOf, type RedisClient } from './redis-client.js';
 
-/** The state stores of one gateway process: in-process by default, Redis when `redis.url` is set. */
+/** The state stores of one gateway process: in-process by default, Redis when `redis.url` or `redis.cluster` is set. */
 export interface Stores {
   readonly kind: 'in-process' | 'redis';
   readonly memory: ConversationMemory;
   readonly kv: KeyValue;
   readonly locks: Locks;
-  readonly redis: Redis | undefined;
+  /** The shared client: `Redis`, or `Cluster` with `redis.cluster`. */
+  readonly redis: RedisClient | undefined;
   /** Redis reachability (always ok in-process). */
   ping(): Promise<{ ok: boolean; detail?: string }>;
   close(): Promise<void>;
@@ -28,8 +29,8 @@ export interface Stores {
 /** Builds the stores from config. The Redis client fails fast while Redis is down instead of queueing forever. */
 export function createStores(config: AppConfig, deps: { clock: Clock; log: Logger }): Stores {
   const memoryOptions = { turns: config.memory.turns, ttlMs: config.memory.ttl * 1000 };
-  const url = config.redis.url;
-  if (url === undefined) {
+  const target = redisTargetOf(config);
+  if (target === undefined) {
     return {
       kind: 'in-process',
       memory: createInProcessMemory(memoryOptions, { clock: deps.clock }),
@@ -40,7 +41,7 @@ export function createStores(config: AppConfig, deps: { clock: Clock; log: Logge
       close: () => Promise.resolve(),
     };
   }
-  const redis = new Redis(url, {
+  const redis = createRedisClient(target, {
     maxRetriesPerRequest: 2,
     connectTimeout: 3000,
     enableOfflineQueue: true,

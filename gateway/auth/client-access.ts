@@ -1,6 +1,6 @@
 /** Everything API clients need beyond bearer checks, built from config: the pairing service and the token endpoint. */
-import type { Redis } from 'ioredis';
 import type { Clock } from '../../core/clock.js';
+import type { RedisClient } from '../app/redis-client.js';
 import type { AppConfig } from '../config/schema.js';
 import { createGroupPolicies } from './groups.js';
 import { createTokenEndpoint, type TokenEndpoint } from './oauth.js';
@@ -18,14 +18,14 @@ export interface ClientAccess {
 }
 
 /**
- * Builds client access from `config.auth` (pairing store: Redis when `redis.url` is set, sharing `redis`;
+ * Builds client access from `config.auth` (pairing store: Redis when configured, sharing `redis`;
  * else `auth.pairing.file` under `cwd`).
  *
  * @example const access = createClientAccess(config, { clock, cwd: process.cwd(), redis: stores.redis });
  */
 export function createClientAccess(
   config: AppConfig,
-  deps: { clock: Clock; cwd: string; redis?: Redis | undefined },
+  deps: { clock: Clock; cwd: string; redis?: RedisClient | undefined },
 ): ClientAccess {
   const store = createPairingStoreFromConfig(config, deps);
   const pairing = createPairingServiceFromConfig(config, { store, clock: deps.clock });

@@ -1,11 +1,10 @@
 /**
  * `clawbot agents add USERNAME --password PASSWORD [--role agent|supervisor|admin]`, `clawbot agents list`,
  * `clawbot agents remove USERNAME`: console accounts, in the same place the gateway reads them (Redis when
- * `redis.url` is set, else `handoff.agentsFile`, relative to the working directory).
+ * `redis.url` or `redis.cluster` is set, else `handoff.agentsFile`, relative to the working directory).
  */
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { Redis } from 'ioredis';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { BotError } from '../../core/errors.js';
 import {
@@ -18,6 +17,7 @@ import {
   type AgentRole,
 } from '../../handoff/index.js';
 import { openAgentDirectory } from '../app/handoff.js';
+import { createRedisClient, describeRedisTarget, redisTargetOf } from '../app/redis-client.js';
 import { loadConfig, type AppConfig } from '../config/index.js';
 import { MARK, type CliContext } from './context.js';
 
@@ -111,19 +111,27 @@ async function withDirectory<T>(
   fn: (directory: AgentDirectory, config: AppConfig, where: string) => Promise<T>,
 ): Promise<T> {
   const config = await loadConfig({ path: flags.config, env: ctx.env, cwd: ctx.cwd });
-  const url = config.redis.url;
+  const target = redisTargetOf(config);
   const redis =
-    url === undefined
+    target === undefined
       ? undefined
-      : new Redis(url, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 1, retryStrategy: () => null });
+      : createRedisClient(target, {
+          lazyConnect: true,
+          connectTimeout: 3000,
+          maxRetriesPerRequest: 1,
+          retryStrategy: () => null,
+        });
   redis?.on('error', () => undefined);
   try {
     if (redis !== undefined) await redis.connect();
     const where = redis === undefined ? config.handoff.agentsFile : `Redis (${config.redis.keyPrefix})`;
     return await fn(openAgentDirectory(config, { cwd: ctx.cwd, redis }), config, where);
   } catch (error) {
-    if (redis !== undefined && !(error instanceof BotError) && redis.status !== 'ready') {
-      throw new BotError('kv.unavailable', `cannot reach Redis at redis.url to store agents: ${String(error)}`);
+    if (redis !== undefined && target !== undefined && !(error instanceof BotError) && redis.status !== 'ready') {
+      throw new BotError(
+        'kv.unavailable',
+        `cannot reach Redis (${describeRedisTarget(target)}) to store agents: ${String(error)}`,
+      );
     }
     throw error;
   } finally {

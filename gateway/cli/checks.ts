@@ -6,7 +6,8 @@ import { stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { freemem } from 'node:os';
 import { resolve } from 'node:path';
-import { Redis } from 'ioredis';
+import { Cluster } from 'ioredis';
+import { createRedisClient, describeRedisTarget, type RedisTarget } from '../app/redis-client.js';
 
 export interface CheckResult {
   readonly status: 'ok' | 'warn' | 'fail';
@@ -38,21 +39,10 @@ export function checkFreeMemory(
   return { status: 'ok', label: 'memory', detail };
 }
 
-/** A Redis URL with its password hidden, for output. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparseable URL)';
-  }
-}
-
-/** Connects to Redis and sends PING, giving up after `timeoutMs`. */
-export async function checkRedis(url: string, timeoutMs = 2000): Promise<CheckResult> {
-  const shown = redactUrl(url);
-  const client = new Redis(url, {
+/** Connects to Redis (one server or a cluster) and sends PING, giving up after `timeoutMs`. */
+export async function checkRedis(target: RedisTarget, timeoutMs = 2000): Promise<CheckResult> {
+  const shown = describeRedisTarget(target);
+  const client = createRedisClient(target, {
     lazyConnect: true,
     connectTimeout: timeoutMs,
     commandTimeout: timeoutMs,
@@ -65,12 +55,22 @@ export async function checkRedis(url: string, timeoutMs = 2000): Promise<CheckRe
   try {
     await client.connect();
     await client.ping();
-    return { status: 'ok', label: 'Redis', detail: `${shown} answers (${Math.round(performance.now() - started)} ms)` };
+    let extra = '';
+    if (client instanceof Cluster) {
+      const info = String(await client.cluster('INFO'));
+      if (!/cluster_state:ok/.test(info)) {
+        return { status: 'fail', label: 'Redis', detail: `${shown}: cluster_state is not ok; fix the cluster first` };
+      }
+      extra = `, cluster_state:ok, ${client.nodes('master').length} masters`;
+    }
+    const ms = Math.round(performance.now() - started);
+    return { status: 'ok', label: 'Redis', detail: `${shown} answers (${ms} ms${extra})` };
   } catch (error) {
+    const fix = target.kind === 'cluster' ? 'redis.cluster.nodes' : 'redis.url / REDIS_URL';
     return {
       status: 'fail',
       label: 'Redis',
-      detail: `${shown} is unreachable: ${(error as Error).message}; start Redis or fix redis.url / REDIS_URL`,
+      detail: `${shown} is unreachable: ${(error as Error).message}; start Redis or fix ${fix}`,
     };
   } finally {
     client.disconnect();

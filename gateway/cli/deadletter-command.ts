@@ -7,6 +7,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { systemClock } from '../../core/clock.js';
 import { BotError } from '../../core/errors.js';
 import { silentLogger } from '../../core/logger.js';
+import { redisTargetOf } from '../app/redis-client.js';
 import { loadConfig } from '../config/index.js';
 import { deadLetterJson } from '../flow/deadletter-routes.js';
 import { createRedisDeliveryQueue, type DeadLetter, type DeliveryQueue } from '../flow/delivery/index.js';
@@ -45,16 +46,17 @@ export function formatDeadLetters(letters: readonly DeadLetter[], pending: numbe
 
 async function withQueue<T>(ctx: CliContext, flags: Flags, work: (queue: DeliveryQueue) => Promise<T>): Promise<T> {
   const config = await loadConfig({ path: flags.config, env: ctx.env, cwd: ctx.cwd });
-  const url = config.redis.url;
-  if (url === undefined) {
+  const target = redisTargetOf(config);
+  if (target === undefined) {
     throw new BotError(
       'config.missing',
-      'without redis.url dead letters are kept in the gateway process: list them with GET /api/v1/admin/deadletters ' +
+      'without redis.url or redis.cluster dead letters are kept in the gateway process: ' +
+        'list them with GET /api/v1/admin/deadletters ' +
         'and retry with POST /api/v1/admin/deadletters/ID/retry (admin scope)',
     );
   }
   const queue = createRedisDeliveryQueue(
-    { ...deliveryOptions(config), redisUrl: url, keyPrefix: config.redis.keyPrefix },
+    { ...deliveryOptions(config), redis: target, keyPrefix: config.redis.keyPrefix },
     {
       send: () => Promise.reject(new BotError('internal', 'the CLI does not send')),
       clock: systemClock,

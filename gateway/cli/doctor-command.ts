@@ -1,6 +1,7 @@
 /** `clawbot doctor`: checks the machine and the configuration, one ✔/⚠/✖ line each; exit 1 on any ✖. */
 import type { Command } from 'commander';
 import { describeError } from '../../core/errors.js';
+import { redisTargetOf } from '../app/redis-client.js';
 import { loadConfigDetailed, type LoadedConfig } from '../config/index.js';
 import {
   checkBotFolder,
@@ -38,7 +39,8 @@ export async function runDoctor(
   }
   if (loaded !== undefined) {
     const { config } = loaded;
-    if (config.redis.url !== undefined) results.push(await checkRedis(config.redis.url));
+    const target = redisTargetOf(config);
+    if (target !== undefined) results.push(await checkRedis(target));
     else results.push({ status: 'ok', label: 'Redis', detail: 'not configured: in-process memory, dedupe and locks' });
     results.push(await checkPortFree(config.gateway.host, config.gateway.port));
     results.push(await checkBotFolder(config.bot.path, ctx.cwd));

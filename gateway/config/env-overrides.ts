@@ -1,6 +1,7 @@
 /**
  * Environment overrides: `CLAWBOT_GATEWAY__PORT=8080` sets `gateway.port`, `CLAWBOT_API_KEYS=a,b` adds API keys,
- * `REDIS_URL` sets `redis.url` when the file does not. Pure: the environment is passed in.
+ * `REDIS_URL` sets `redis.url` when the file names no Redis (neither `redis.url` nor `redis.cluster`). Pure: the
+ * environment is passed in.
  */
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
@@ -13,7 +14,7 @@ export const ENV_PREFIX = 'CLAWBOT_';
 export const ENV_API_KEYS = 'CLAWBOT_API_KEYS';
 /** Path of the config file (read by the CLI, not an override). */
 export const ENV_CONFIG_PATH = 'CLAWBOT_CONFIG';
-/** Fallback for `redis.url`. */
+/** Fallback for `redis.url` (ignored when the file sets `redis.url` or `redis.cluster`). */
 export const ENV_REDIS_URL = 'REDIS_URL';
 
 const RESERVED = new Set([ENV_API_KEYS, ENV_CONFIG_PATH]);
@@ -134,7 +135,8 @@ function applySpecialVariables(value: Record<string, unknown>, env: Env, applied
   }
   const redisUrl = env[ENV_REDIS_URL];
   const redis = isRecord(value['redis']) ? value['redis'] : {};
-  if (redisUrl !== undefined && redisUrl !== '' && (redis['url'] === undefined || redis['url'] === null)) {
+  const fileHasRedis = (redis['url'] !== undefined && redis['url'] !== null) || redis['cluster'] !== undefined;
+  if (redisUrl !== undefined && redisUrl !== '' && !fileHasRedis) {
     value['redis'] = { ...redis, url: redisUrl };
     applied.push({ variable: ENV_REDIS_URL, path: 'redis.url' });
   }

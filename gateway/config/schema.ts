@@ -169,11 +169,23 @@ const configObjectSchema = z.strictObject({
     .prefault({}),
   redis: z
     .strictObject({
-      url: z
-        .string()
-        .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+      /** One Redis server (or one endpoint in front of several). */
+      url: redisUrlField().optional(),
+      /** A Redis Cluster instead of `url`: some of its nodes (the client discovers the rest). */
+      cluster: z
+        .strictObject({
+          /** Seed nodes, `redis://[user:password@]host:port` (`rediss://`: TLS); a comma-separated string works too. */
+          nodes: z.preprocess(
+            (value) => (typeof value === 'string' ? value.split(',').map((n) => n.trim()) : value),
+            z.array(redisUrlField(true)).min(1, 'list at least one node'),
+          ),
+        })
         .optional(),
       keyPrefix: z.string().min(1).default('clawbot'),
+    })
+    .refine((r) => r.url === undefined || r.cluster === undefined, {
+      message: 'give url (one Redis server) or cluster.nodes (a Redis Cluster), not both',
+      path: ['cluster'],
     })
     .prefault({}),
   memory: z
@@ -256,6 +268,14 @@ const configObjectSchema = z.strictObject({
   channels: z.strictObject(channelsShape).prefault({}),
 });
 
+/** A `redis://` / `rediss://` URL; a cluster node has no database number (a cluster has only database 0). */
+function redisUrlField(clusterNode = false) {
+  const url = z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://');
+  return clusterNode
+    ? url.refine((u) => /^rediss?:\/\/[^/]+\/?$/.test(u), 'a cluster node is host:port without a database number')
+    : url;
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -264,12 +284,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function checkWorkers(value: unknown, ctx: z.RefinementCtx): void {
   if (!isRecord(value) || !isRecord(value['gateway'])) return;
   const workers = Number(value['gateway']['workers'] ?? 1);
-  const redis = isRecord(value['redis']) ? value['redis']['url'] : undefined;
-  if (workers > 1 && (typeof redis !== 'string' || redis === '')) {
+  const redis = isRecord(value['redis']) ? value['redis'] : {};
+  const configured = (typeof redis['url'] === 'string' && redis['url'] !== '') || redis['cluster'] !== undefined;
+  if (workers > 1 && !configured) {
     ctx.addIssue({
       code: 'custom',
       path: ['gateway', 'workers'],
-      message: `${workers} workers share memory, dedupe, locks and queues through Redis only: set redis.url (or run one worker)`,
+      message: `${workers} workers share memory, dedupe, locks and queues through Redis only: set redis.url or redis.cluster (or run one worker)`,
     });
   }
 }

@@ -3,9 +3,9 @@
  * (rate-limiter-flexible's atomic INCR + PEXPIRE script; one key per call, so Redis Cluster safe). When Redis fails
  * the Redis limiter falls back to counting in process, so an outage never throttles everybody.
  */
-import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Clock } from '../../core/clock.js';
+import type { RedisClient } from '../app/redis-client.js';
 import { countInWindow, decideFromCount, type RateDecision, type WindowState } from './decisions.js';
 
 /** Counts messages per key. */
@@ -48,7 +48,7 @@ export function createInProcessRateLimiter(options: RateLimiterOptions, deps: { 
 }
 
 /** A limiter shared by every replica through Redis (`redis` must be the gateway's ioredis client). */
-export function createRedisRateLimiter(options: RateLimiterOptions, deps: { redis: Redis }): RateLimiter {
+export function createRedisRateLimiter(options: RateLimiterOptions, deps: { redis: RedisClient }): RateLimiter {
   const duration = Math.max(1, Math.ceil(options.windowMs / 1000));
   const limiter = new RateLimiterRedis({
     storeClient: deps.redis,
@@ -81,7 +81,7 @@ export const unlimited: RateLimiter = Object.freeze({
 /** Redis when a client is given, else in process; `unlimited` when `points` is 0. */
 export function createRateLimiter(
   options: RateLimiterOptions,
-  deps: { clock: Clock; redis?: Redis | undefined },
+  deps: { clock: Clock; redis?: RedisClient | undefined },
 ): RateLimiter {
   if (options.points <= 0) return unlimited;
   return deps.redis === undefined

@@ -2,11 +2,11 @@
  * Flow control for one gateway, built from config: the per-user and per-key limiters (Redis when configured), the
  * pipeline throttle stage, the REST admission check, the concurrent-turn gate and the outbound delivery queue.
  */
-import type { Redis } from 'ioredis';
 import type { Clock } from '../../core/clock.js';
 import type { TurnContext } from '../../core/context.js';
 import type { Logger } from '../../core/logger.js';
 import type { Middleware } from '../../core/middleware.js';
+import { redisTargetOf, type RedisClient } from '../app/redis-client.js';
 import type { AppConfig } from '../config/index.js';
 import type { MetricFamilies } from '../observability/metrics.js';
 import { createInProcessDeliveryQueue } from './delivery/in-process-queue.js';
@@ -30,7 +30,7 @@ export interface FlowControl {
 export interface FlowControlDeps {
   readonly clock: Clock;
   readonly log: Logger;
-  readonly redis: Redis | undefined;
+  readonly redis: RedisClient | undefined;
   /** The raw channel send the delivery queue uses. */
   readonly send: ChannelSend;
   readonly families?: MetricFamilies;
@@ -69,8 +69,9 @@ export function createFlowControl(config: AppConfig, deps: FlowControlDeps): Flo
     families === undefined
       ? undefined
       : (outcome: string, channel: string) => families.deliveries.inc({ channel, outcome });
+  const target = redisTargetOf(config);
   const delivery =
-    config.redis.url === undefined
+    target === undefined
       ? createInProcessDeliveryQueue(deliveryOptions(config), {
           send: deps.send,
           clock,
@@ -78,7 +79,7 @@ export function createFlowControl(config: AppConfig, deps: FlowControlDeps): Flo
           ...(onOutcome ? { onOutcome } : {}),
         })
       : createRedisDeliveryQueue(
-          { ...deliveryOptions(config), redisUrl: config.redis.url, keyPrefix: prefix },
+          { ...deliveryOptions(config), redis: target, keyPrefix: prefix },
           { send: deps.send, clock, log, ...(onOutcome ? { onOutcome } : {}) },
         );
   return {

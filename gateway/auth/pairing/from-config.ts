@@ -1,7 +1,7 @@
 /** The pairing store and service as config.yaml describes them, shared by the gateway and `clawbot pairing`. */
 import { resolve } from 'node:path';
-import { Redis } from 'ioredis';
 import type { Clock } from '../../../core/clock.js';
+import { createRedisClient, redisTargetOf, type RedisClient } from '../../app/redis-client.js';
 import type { AppConfig } from '../../config/schema.js';
 import { createFilePairingStore } from './file-store.js';
 import { createRedisPairingStore } from './redis-store.js';
@@ -9,21 +9,21 @@ import { createPairingService, type PairingService } from './service.js';
 import type { PairingStore } from './store.js';
 
 /**
- * Redis (`<redis.keyPrefix>:auth:pairing`) when `redis.url` is set, else the JSON file `auth.pairing.file`
- * resolved against `cwd`. Pass the gateway's Redis client as `redis` to share it; without one a client is
- * opened here and closed with the store.
+ * Redis (`<redis.keyPrefix>:auth:pairing`) when `redis.url` or `redis.cluster` is set, else the JSON file
+ * `auth.pairing.file` resolved against `cwd`. Pass the gateway's Redis client as `redis` to share it; without one a
+ * client is opened here and closed with the store.
  */
 export function createPairingStoreFromConfig(
   config: AppConfig,
-  deps: { clock: Clock; cwd: string; redis?: Redis | undefined },
+  deps: { clock: Clock; cwd: string; redis?: RedisClient | undefined },
 ): PairingStore {
-  const url = config.redis.url;
-  if (url === undefined) {
+  const target = redisTargetOf(config);
+  if (target === undefined) {
     return createFilePairingStore({ path: resolve(deps.cwd, config.auth.pairing.file) }, { clock: deps.clock });
   }
   if (deps.redis !== undefined)
     return createRedisPairingStore({ redis: deps.redis, keyPrefix: config.redis.keyPrefix });
-  const redis = new Redis(url, {
+  const redis = createRedisClient(target, {
     connectTimeout: 3000,
     maxRetriesPerRequest: 1,
     retryStrategy: (times) => (times > 3 ? null : times * 200),

@@ -3,7 +3,7 @@
  * Redis Cluster safe. Updates are optimistic: read, apply the pure change, then compare-and-set in a Lua script;
  * on a concurrent write the change is applied again to the newer state.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../app/redis-client.js';
 import { BotError, describeError } from '../../../core/errors.js';
 import { decodePairingState, type PairingChange, type PairingStore } from './store.js';
 
@@ -21,7 +21,7 @@ const MAX_ATTEMPTS = 50;
 /** Options of {@link createRedisPairingStore}. */
 export interface RedisPairingStoreOptions {
   /** A connected client; the store does not close it unless `ownsClient`. */
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly keyPrefix: string;
   /** Quit the client on `close()` (the CLI's own client); default false (the gateway's shared client). */
   readonly ownsClient?: boolean;

@@ -1,16 +1,17 @@
 /**
  * The delivery queue with Redis (BullMQ): a failed send becomes a job retried by whichever replica is free, with
  * exponential back-off; a job that fails every attempt stays in the failed set, which is the dead-letter list
- * (`clawbot deadletter list|retry`). Keys live under `<keyPrefix>:{delivery}:` (one hash tag: Redis Cluster safe).
+ * (`clawbot deadletter list|retry`). Keys live under `<keyPrefix>:{delivery}:` (one hash tag, so BullMQ's scripts and
+ * the `sent` markers all live in one Redis Cluster slot, as BullMQ requires on a cluster).
  * Each job is sent at most once per success: a `sent` marker is checked before and written after the send.
  */
 import { randomUUID } from 'node:crypto';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
 import type { Clock } from '../../../core/clock.js';
 import type { OutboundMessage, SendReceipt } from '../../../core/envelope.js';
 import { describeError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/logger.js';
+import { createRedisClient, type RedisClient, type RedisTarget } from '../../app/redis-client.js';
 import { backoffDelay, deliveryId, isRetryable, retryHintMs } from './policy.js';
 import type { DeadLetter, DeliveryDeps, DeliveryOptions, DeliveryQueue } from './types.js';
 
@@ -28,7 +29,8 @@ interface JobData {
 }
 
 export interface RedisDeliveryOptions extends DeliveryOptions {
-  readonly redisUrl: string;
+  /** One server or a Redis Cluster (`redis.url` / `redis.cluster`). */
+  readonly redis: RedisTarget;
   readonly keyPrefix: string;
 }
 
@@ -39,9 +41,9 @@ export interface RedisDeliveryDeps extends DeliveryDeps {
   readonly worker?: boolean;
 }
 
-function connect(url: string, blocking: boolean): Redis {
+function connect(target: RedisTarget, blocking: boolean): RedisClient {
   // Workers block on Redis and must never give up a command (BullMQ requires maxRetriesPerRequest: null).
-  return new Redis(url, {
+  return createRedisClient(target, {
     maxRetriesPerRequest: blocking ? null : 2,
     connectTimeout: 3000,
     retryStrategy: (times) => Math.min(times * 200, 2000),
@@ -67,7 +69,7 @@ export function createRedisDeliveryQueue(options: RedisDeliveryOptions, deps: Re
   const { clock, log } = deps;
   const prefix = deliveryPrefix(options.keyPrefix);
   const policy = { baseMs: options.backoffMs, maxMs: options.maxBackoffMs };
-  const producer = connect(options.redisUrl, false);
+  const producer = connect(options.redis, false);
   producer.on('error', (e: Error) => log.warn({ err: e.message }, 'delivery queue: redis connection problem'));
   const queue = new Queue<JobData>(DELIVERY_QUEUE, { connection: producer, prefix });
   queue.on('error', (e: Error) => log.warn({ err: e.message }, 'delivery queue error'));
@@ -76,9 +78,9 @@ export function createRedisDeliveryQueue(options: RedisDeliveryOptions, deps: Re
   let closed = false;
 
   let worker: Worker<JobData> | undefined;
-  let workerConnection: Redis | undefined;
+  let workerConnection: RedisClient | undefined;
   if (deps.worker !== false && retries > 0) {
-    workerConnection = connect(options.redisUrl, true);
+    workerConnection = connect(options.redis, true);
     workerConnection.on('error', () => undefined); // reported by the producer connection
     worker = new Worker<JobData>(
       DELIVERY_QUEUE,

@@ -56,7 +56,7 @@ describe('clawbot deadletter (CLI)', function () {
         maxBackoffMs: 20,
         concurrency: 1,
         deadLetterTtlMs: 60_000,
-        redisUrl: 'redis://127.0.0.1:6379',
+        redis: { kind: 'single' as const, url: 'redis://127.0.0.1:6379' },
         keyPrefix: redis.prefix,
       },
       { send: failing, clock: systemClock, log: silentLogger },

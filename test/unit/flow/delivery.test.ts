@@ -177,7 +177,7 @@ describe('outbound delivery', () => {
         backoffMs: 20,
         maxBackoffMs: 100,
         attempts: 3,
-        redisUrl: 'redis://127.0.0.1:6379',
+        redis: { kind: 'single' as const, url: 'redis://127.0.0.1:6379' },
         keyPrefix: redis.prefix,
       };
       const ok = channel(2);
