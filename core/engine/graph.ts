@@ -22,7 +22,14 @@ export interface EntityMention {
   readonly length: number;
   /** 1 for an exact name, lower for typos or an unknown model suffix. */
   readonly score: number;
+  /** Words of the name matched with a typo. */
+  readonly typos: number;
+  /** An unknown model word or number follows the name ("claw phone 15 pro"). */
+  readonly unknownSuffix: boolean;
 }
+
+/** How an attribute was found: a synonym naming it, only a question phrase ("how much"), or a guessed character. */
+export type AttributeCue = 'synonym' | 'question' | 'guess';
 
 /** An attribute asked for in a message. */
 export interface AttributeMention {
@@ -30,6 +37,9 @@ export interface AttributeMention {
   readonly start: number;
   readonly length: number;
   readonly score: number;
+  /** Words of the synonym matched with a typo. */
+  readonly typos: number;
+  readonly cue: AttributeCue;
 }
 
 /** Where a value was found: on the entity, its product, or one relation away. */
@@ -152,32 +162,32 @@ export function createGraphIndex(graph: KnowledgeGraph, knownWords: ReadonlySet<
   const linkEntities = (text: string): EntityMention[] => {
     const normalized = entityNorm(normalizeForPhrases(text));
     return entityMatcher.mentions(text).map((m) => {
-      let score = typoScore(m.typos);
       const next = WORD_AFTER.exec(normalized.slice(m.start + m.length))?.[1];
-      if (next !== undefined && MODEL_SUFFIX.test(next) && (/^\d/.test(next) || !knownWords.has(next))) {
-        score *= MENTION_SCORES.unknownSuffix;
-      }
-      return { entityId: m.value, start: m.start, length: m.length, score };
+      const unknownSuffix =
+        next !== undefined && MODEL_SUFFIX.test(next) && (/^\d/.test(next) || !knownWords.has(next));
+      const score = typoScore(m.typos) * (unknownSuffix ? MENTION_SCORES.unknownSuffix : 1);
+      return { entityId: m.value, start: m.start, length: m.length, score, typos: m.typos, unknownSuffix };
     });
   };
-  const linkAttributes = (text: string): (AttributeMention & { question: boolean })[] => {
+  const linkAttributes = (text: string): AttributeMention[] => {
     // Attribute words inside an entity's name ("流量" in "流量加油包") are part of the name.
     let masked = entityNorm(normalizeForPhrases(text));
     for (const m of entityMatcher.mentions(text)) {
       masked = `${masked.slice(0, m.start)}${' '.repeat(m.length)}${masked.slice(m.start + m.length)}`;
     }
-    return attributeMatcher.mentions(masked).map((m) => ({
+    return attributeMatcher.mentionsIn(masked).map((m) => ({
       key: m.value,
       start: m.start,
       length: m.length,
       score: typoScore(m.typos),
-      question: QUESTION_PHRASE.test(m.phrase),
+      typos: m.typos,
+      cue: QUESTION_PHRASE.test(m.phrase) ? ('question' as const) : ('synonym' as const),
     }));
   };
   const attributeCandidates = (text: string): AttributeMention[] => {
     const all = linkAttributes(text);
-    const named = all.filter((m) => !m.question);
-    return (named.length > 0 ? named : all).map(({ key, start, length, score }) => ({ key, start, length, score }));
+    const named = all.filter((m) => m.cue === 'synonym');
+    return named.length > 0 ? named : all;
   };
   const linkAttribute = (text: string): AttributeMention | undefined => attributeCandidates(text).at(-1);
   const valueOf = (id: string, key: string): FoundValue | undefined => {
@@ -199,8 +209,9 @@ export function createGraphIndex(graph: KnowledgeGraph, knownWords: ReadonlySet<
       masked = `${masked.slice(0, start)}${' '.repeat(length)}${masked.slice(start + length)}`;
     };
     for (const m of entityMatcher.mentions(text)) blank(m.start, m.length);
-    for (const matcher of variantMatchers.values()) for (const m of matcher.mentions(masked)) blank(m.start, m.length);
-    for (const m of attributeMatcher.mentions(masked)) blank(m.start, m.length);
+    for (const matcher of variantMatchers.values())
+      for (const m of matcher.mentionsIn(masked)) blank(m.start, m.length);
+    for (const m of attributeMatcher.mentionsIn(masked)) blank(m.start, m.length);
     return masked;
   };
   return {
@@ -210,8 +221,7 @@ export function createGraphIndex(graph: KnowledgeGraph, knownWords: ReadonlySet<
     linkEntities,
     linkEntity: (text) =>
       [...linkEntities(text)].sort((a, b) => b.length - a.length || b.score - a.score || a.start - b.start)[0],
-    linkAttributes: (text) =>
-      linkAttributes(text).map(({ key, start, length, score }) => ({ key, start, length, score })),
+    linkAttributes,
     linkAttribute,
     attributeCandidates,
     guessAttribute: (text) => {
@@ -223,7 +233,7 @@ export function createGraphIndex(graph: KnowledgeGraph, knownWords: ReadonlySet<
       }
       const only = found.size === 1 ? [...found][0] : undefined;
       if (only === undefined) return undefined;
-      return { key: only[0], start: only[1], length: 1, score: GUESSED_ATTRIBUTE_SCORE };
+      return { key: only[0], start: only[1], length: 1, score: GUESSED_ATTRIBUTE_SCORE, typos: 0, cue: 'guess' };
     },
     linkVariant: (text, productId) => variantMatchers.get(productOf(productId))?.longest(text),
     mentionsVariant: (text) => [...variantMatchers.values()].some((m) => m.longest(text) !== undefined),

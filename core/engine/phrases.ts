@@ -38,6 +38,11 @@ export interface PhraseMatcher<T> {
   all(text: string): PhraseMatch<T>[];
   /** Non-overlapping matches chosen longest first, in text order. */
   mentions(text: string): PhraseMatch<T>[];
+  /**
+   * {@link mentions} in a text already normalised as this matcher does (e.g. with some spans blanked out by
+   * spaces): offsets are into that text as given, not into a re-normalised copy that collapses the blanks.
+   */
+  mentionsIn(normalized: string): PhraseMatch<T>[];
 }
 
 const LATIN_EDGE = /[a-z0-9]/;
@@ -73,8 +78,7 @@ export function createPhraseMatcher<T>(
     const words = options.typos === true && LATIN_PHRASE.test(n) ? n.split(' ') : undefined;
     return re === undefined ? [] : [{ re, order, phrase: e.phrase, value: e.value, words }];
   });
-  const all = (text: string): PhraseMatch<T>[] => {
-    const normalized = norm(text);
+  const allIn = (normalized: string): PhraseMatch<T>[] => {
     const tokens = options.typos === true ? latinTokens(normalized) : [];
     const found: (PhraseMatch<T> & { order: number })[] = [];
     for (const c of compiled) {
@@ -99,13 +103,14 @@ export function createPhraseMatcher<T>(
     found.sort((a, b) => b.length - a.length || a.typos - b.typos || a.start - b.start || a.order - b.order);
     return found.map(({ value, phrase, start, length, typos }) => ({ value, phrase, start, length, typos }));
   };
-  const mentions = (text: string): PhraseMatch<T>[] => {
+  const all = (text: string): PhraseMatch<T>[] => allIn(norm(text));
+  const mentionsIn = (normalized: string): PhraseMatch<T>[] => {
     const chosen: PhraseMatch<T>[] = [];
-    for (const m of all(text)) {
+    for (const m of allIn(normalized)) {
       const overlaps = chosen.some((c) => m.start < c.start + c.length && c.start < m.start + m.length);
       if (!overlaps) chosen.push(m);
     }
     return chosen.sort((a, b) => a.start - b.start);
   };
-  return { all, mentions, longest: (text) => all(text)[0] };
+  return { all, mentions: (text) => mentionsIn(norm(text)), mentionsIn, longest: (text) => all(text)[0] };
 }

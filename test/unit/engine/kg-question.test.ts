@@ -97,6 +97,25 @@ describe('graph index', () => {
     assert.equal(index.linkEntity('claw phone 15 price')?.score, 1);
   });
 
+  it('reports typos, unknown model words and how an attribute was named', () => {
+    const typo = index.linkEntity('claw phnoe 15 price');
+    assert.equal(typo?.typos, 1);
+    assert.equal(typo?.unknownSuffix, false);
+    assert.equal(index.linkEntity('claw phone 15 pro price')?.unknownSuffix, true);
+    assert.equal(index.linkAttribute('claw watch cost')?.cue, 'synonym');
+    assert.equal(index.linkAttribute('how much is the claw watch')?.cue, 'question');
+  });
+
+  it('gives attribute offsets and the residue in the text as written, after names are blanked out', () => {
+    // Blanking the name must not shift the attribute (a re-normalised copy would collapse the blank).
+    assert.deepEqual(
+      index.linkAttributes('爪机15现在多少钱').map((m) => [m.key, m.start, m.length]),
+      [['price', 6, 3]],
+    );
+    assert.equal(index.residue('爪机15现在多少钱').trim(), '现在');
+    assert.equal(index.residue('claw watch cost').trim(), '');
+  });
+
   it('links attributes outside entity names and prefers named attributes over question phrases', () => {
     assert.equal(index.linkAttribute('流量加油包多少钱')?.key, 'price');
     assert.equal(index.linkAttribute('how much data')?.key, 'data');
@@ -111,7 +130,14 @@ describe('graph index', () => {
         price: { label: { zh: '价格', en: 'price' }, synonyms: ['价钱', '售价', '多少钱'] },
       },
     });
-    assert.deepEqual(g.guessAttribute('爪表什么价'), { key: 'price', start: 4, length: 1, score: 0.85 });
+    assert.deepEqual(g.guessAttribute('爪表什么价'), {
+      key: 'price',
+      start: 4,
+      length: 1,
+      score: 0.85,
+      typos: 0,
+      cue: 'guess',
+    });
     assert.equal(g.guessAttribute('爪表怎么样'), undefined);
     const q = resolveKgQuestion('爪表什么价', g, none).question;
     assert.ok(q?.kind === 'attribute' && q.attribute === 'price' && q.attributeScore === 0.85);
