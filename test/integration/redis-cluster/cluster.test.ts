@@ -97,7 +97,7 @@ describe('Redis Cluster (3 masters, real redis-server processes)', function () {
     }
     const owners = new Set<string>();
     for (const node of cluster.client.nodes('master')) {
-      const [, keys] = await node.scan('0', 'MATCH', `${cluster.prefix}-spread:*`, 'COUNT', 1000);
+      const [, keys] = await node.scan('0', 'MATCH', `${cluster.prefix}-spread:*`, 'COUNT', 100_000);
       if (keys.length > 0) owners.add(`${node.options.host}:${node.options.port}`);
     }
     assert.equal(owners.size, 3, 'thirty conversations hash to all three masters');
