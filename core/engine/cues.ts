@@ -1,4 +1,5 @@
 /** Words that shape a question (pure): comparisons, "the other one", procedures, product overviews. */
+import { editDistance } from './fuzzy.js';
 
 /** Asks to choose between several things. */
 const COMPARE =
@@ -89,4 +90,51 @@ export function onlyFiller(rest: string): boolean {
     .split(/[^a-z0-9]+/)
     .filter((w) => w !== '')
     .every((w) => FILLER_EN.has(w));
+}
+
+/**
+ * Words that ask nothing of their own (courtesy, time, hedges) or give a question the shape the graph answers
+ * (an overview, a comparison): not follow-up filler, but explained all the same.
+ */
+const EXPLAINED_ZH = new RegExp(
+  [
+    '现在|目前|大概|一般|麻烦|你好|您好|想知道|了解一下|了解|告诉我|帮我|查一下|看一下|看看|具体|一共|总共|查询|查|请',
+    '介绍|详情|参数|信息|对比|比较|相比|哪一个|哪个|哪款|哪种|还是|更|便宜|实惠|划算|贵',
+    '多久|多长|多大|多重|多高|几|情况|方面',
+  ].join('|'),
+  'g',
+);
+const EXPLAINED_EN = new Set(
+  (
+    'to my at by from be was will would should like want need know now currently please hi hello hey just ' +
+    'exactly actually roughly approximately right really us we our check tell show find out let ' +
+    'details detail info specs spec compare compared versus vs which than or better best cheaper cheapest ' +
+    'expensive pricier lighter heavier bigger larger smaller longer shorter more less ' +
+    'long big large heavy tall wide if when use using used'
+  ).split(' '),
+);
+
+/**
+ * How much of a residue (the text with names and attributes blanked out) nothing explains: Chinese characters and
+ * letters of Latin words that are neither follow-up filler nor explained words. "爪机15现在多少钱" leaves
+ * nothing, "爪机15能分期吗" leaves 分期 (2).
+ */
+export function unexplainedLength(rest: string): number {
+  const zh = rest.replace(EXPLAINED_ZH, ' ').replace(FILLER_ZH, ' ');
+  let n = (zh.match(/\p{Script=Han}/gu) ?? []).length;
+  for (const w of zh.split(/[^a-z0-9]+/)) if (w !== '' && !explainedWord(w)) n += w.length;
+  return n;
+}
+
+const KNOWN_EN = [...FILLER_EN, ...EXPLAINED_EN].filter((w) => w.length >= 4);
+
+/** A filler or explained English word, also with one typing slip in words of four letters or more ("waht"). */
+function explainedWord(w: string): boolean {
+  if (FILLER_EN.has(w) || EXPLAINED_EN.has(w)) return true;
+  return w.length >= 4 && /^[a-z]+$/.test(w) && KNOWN_EN.some((k) => editDistance(w, k, 1) <= 1);
+}
+
+/** Chinese characters and Latin letters and digits of a normalised text. */
+export function meaningfulLength(normalized: string): number {
+  return (normalized.match(/[\p{Script=Han}a-z0-9]/gu) ?? []).length;
 }

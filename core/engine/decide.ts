@@ -31,6 +31,8 @@ export type TurnDecision =
 export interface BestAnswer {
   readonly id: string;
   readonly confidence: number;
+  /** Weighed against a graph answer's confidence when both match (the ranker's held-out fit; default `confidence`). */
+  readonly heldOut?: number;
   readonly target: IntentTarget | undefined;
 }
 
@@ -82,13 +84,15 @@ function answerDecision(best: BestAnswer, target: IntentTarget): TurnDecision {
 /**
  * Decides a turn, in order:
  * 1. an explicit request for a person → handoff (`user_request`);
- * 2. a graph question naming its entities and attribute, or an elliptical follow-up ("那黑色的呢?") → the graph
- *    answer, unless it asks how to do something and a procedure (FAQ or intent) is confident;
- * 3. a confident non-product answer → it (a `handoff` intent hands off as `user_request`);
- * 4. a graph follow-up resolved from memory, or an overview of a named entity → the graph answer, unless the
- *    ranker leans elsewhere;
- * 5. a confident product intent (no entity known) → its answer (the catalogue / a clarifying question);
- * 6. otherwise → handoff (`low_confidence`): never a guess.
+ * 2. a graph question and a confident non-product answer (intent or FAQ) compete on their calibrated confidences:
+ *    the surer one wins, and a procedure wins when the message asks how to do something ("怎么申请保修");
+ * 3. a graph question naming its entities and attribute, or an elliptical follow-up ("那黑色的呢?") → the graph
+ *    answer (handed off below its threshold);
+ * 4. a confident non-product answer → it (a `handoff` intent hands off as `user_request`);
+ * 5. a graph follow-up resolved from memory, or an overview of a named entity → the graph answer, unless the
+ *    ranker leans elsewhere (`followUpYield`);
+ * 6. a confident product intent (no entity known) → its answer (the catalogue / a clarifying question);
+ * 7. otherwise → handoff (`low_confidence`): never a guess.
  */
 export function decideTurn(input: DecisionInput): TurnDecision {
   if (input.askedForHuman) {
@@ -99,17 +103,17 @@ export function decideTurn(input: DecisionInput): TurnDecision {
   const target = best?.target;
   const confident = best !== undefined && best.confidence >= input.thresholdFor(best.id);
   const isProduct = target?.kind === 'intent' && target.intent.action === 'kg';
-  const procedure = confident && target !== undefined && !isProduct && input.asksHowTo;
+  const other = confident && target !== undefined && !isProduct ? { best, target } : undefined;
 
-  if (
-    question !== undefined &&
-    question.kind !== 'overview' &&
-    (question.explicit || question.elliptical) &&
-    !procedure
-  ) {
+  if (other !== undefined && question !== undefined) {
+    const weight = other.best.heldOut ?? other.best.confidence;
+    if (input.asksHowTo || weight > question.confidence) return answerDecision(other.best, other.target);
     return kgDecision(question, input.thresholdFor);
   }
-  if (best !== undefined && target !== undefined && confident && !isProduct) return answerDecision(best, target);
+  if (question !== undefined && question.kind !== 'overview' && (question.explicit || question.elliptical)) {
+    return kgDecision(question, input.thresholdFor);
+  }
+  if (other !== undefined) return answerDecision(other.best, other.target);
   if (question !== undefined && (isProduct || best === undefined || best.confidence < input.followUpYield)) {
     return kgDecision(question, input.thresholdFor);
   }

@@ -8,11 +8,12 @@ import { conversationContext, trackContext, type ConversationContext } from './c
 import { asksHowTo } from './cues.js';
 import { decideTurn, FAQ_INTENT_PREFIX, type BestAnswer, type IntentTarget } from './decide.js';
 import { createGraphIndex } from './graph.js';
-import { resolveKgQuestion } from './kg-question.js';
+import { kgFeatures } from './kg-features.js';
+import { resolveKgQuestion, type KgResolution } from './kg-question.js';
 import { languageOfText } from './language.js';
 import { normalizeForPhrases } from './phrases.js';
 import { toResult } from './result.js';
-import type { AnswerCache, AnswerRanker, BotDefinition, Language } from './types.js';
+import type { AnswerCache, AnswerRanker, BotDefinition, KgCalibrator, Language } from './types.js';
 import { botVocabulary } from './vocabulary.js';
 
 export interface DialogueEngineOptions {
@@ -21,6 +22,8 @@ export interface DialogueEngineOptions {
   readonly classifier: IntentClassifier;
   /** Fuses the classifier with retrieval into calibrated answer confidences; without it the classifier decides. */
   readonly ranker?: AnswerRanker;
+  /** Turns graph questions' features into calibrated confidences; without it, fixed link scores are used. */
+  readonly kgCalibrator?: KgCalibrator;
   /** Caches whole answers by normalised question plus the memory context they read. */
   readonly cache?: AnswerCache;
   /** Prefix of cache keys: change it (e.g. the bot's content hash) to invalidate every cached answer. */
@@ -62,17 +65,43 @@ export function createDialogueEngine(options: DialogueEngineOptions): DialogueEn
     ...bot.faq.map((faq): [string, IntentTarget] => [`${FAQ_INTENT_PREFIX}${faq.id}`, { kind: 'faq', faq }]),
   ]);
   const pick = (lang: Language): Language => (bot.languages.includes(lang) ? lang : defaultLang);
+  const isProductIntent = (id: string): boolean => {
+    const target = targets.get(id);
+    return target?.kind === 'intent' && target.intent.action === 'kg';
+  };
 
-  const bestAnswer = async (text: string, signal: AbortSignal | undefined): Promise<BestAnswer | undefined> => {
+  const bestAnswer = async (
+    text: string,
+    signal: AbortSignal | undefined,
+  ): Promise<{ prediction: IntentPrediction; best: BestAnswer | undefined }> => {
     const opts = signal === undefined ? {} : { signal };
     const prediction: IntentPrediction = await classifier.classify(text, opts);
     if (ranker === undefined) {
-      return prediction.intent === undefined
-        ? undefined
-        : { id: prediction.intent, confidence: prediction.confidence, target: targets.get(prediction.intent) };
+      const best =
+        prediction.intent === undefined
+          ? undefined
+          : { id: prediction.intent, confidence: prediction.confidence, target: targets.get(prediction.intent) };
+      return { prediction, best };
     }
     const top = (await ranker.rank(text, prediction, opts))[0];
-    return top === undefined ? undefined : { id: top.id, confidence: top.confidence, target: targets.get(top.id) };
+    const best =
+      top === undefined
+        ? undefined
+        : {
+            id: top.id,
+            confidence: top.confidence,
+            ...(top.heldOut === undefined ? {} : { heldOut: top.heldOut }),
+            target: targets.get(top.id),
+          };
+    return { prediction, best };
+  };
+
+  /** The graph question with its calibrated confidence (when a calibrator is given). */
+  const calibrated = (kg: KgResolution, text: string, prediction: IntentPrediction | undefined): KgResolution => {
+    const { kgCalibrator } = options;
+    if (kgCalibrator === undefined || kg.question === undefined) return kg;
+    const features = kgFeatures({ text, question: kg.question, graph, prediction, isProductIntent });
+    return { ...kg, question: { ...kg.question, confidence: kgCalibrator.confidence(features) } };
   };
 
   /** The answer to a message given the conversation context (deterministic in the context fields it reads). */
@@ -91,8 +120,9 @@ export function createDialogueEngine(options: DialogueEngineOptions): DialogueEn
       };
     }
     const askedForHuman = asksForHuman(text);
-    const best = askedForHuman ? undefined : await bestAnswer(text, signal);
-    const kg = askedForHuman ? {} : resolveKgQuestion(text, graph, context);
+    const ranked = askedForHuman ? undefined : await bestAnswer(text, signal);
+    const best = ranked?.best;
+    const kg = askedForHuman ? {} : calibrated(resolveKgQuestion(text, graph, context), text, ranked?.prediction);
     const input = { best, kg, askedForHuman, asksHowTo: asksHowTo(text), thresholdFor, followUpYield };
     const decision = decideTurn(input);
     const result = toResult({ bot, graph, decision, kg, lang });

@@ -12,7 +12,8 @@ import {
   onlyFiller,
   type Direction,
 } from './cues.js';
-import type { FoundValue, GraphIndex } from './graph.js';
+import type { EntityMention, FoundValue, GraphIndex } from './graph.js';
+import type { AttributeSource, EntitySource, KgEvidence } from './kg-evidence.js';
 
 /** Link scores of entities and attributes that come from memory rather than the message. */
 export const LINK_SCORES = Object.freeze({
@@ -37,6 +38,7 @@ interface Linked {
    * a follow-up for sure, which outranks other answers.
    */
   readonly elliptical: boolean;
+  readonly evidence: KgEvidence;
 }
 
 /** An attribute of one entity. */
@@ -62,6 +64,7 @@ export interface OverviewQuestion {
   readonly entityId: string;
   readonly confidence: number;
   readonly explicit: boolean;
+  readonly evidence: KgEvidence;
 }
 
 export type KgQuestion = AttributeQuestion | CompareQuestion | OverviewQuestion;
@@ -93,10 +96,12 @@ function resolveComparison(
   text: string,
   graph: GraphIndex,
   context: ConversationContext,
-  named: readonly { entityId: string; score: number }[],
+  named: readonly EntityMention[],
 ): CompareQuestion | undefined {
   let ids = named.map((n) => n.entityId);
   let entityScore = Math.min(...named.map((n) => n.score), 1);
+  let entityFrom: EntitySource = 'text';
+  let entityTurnsAgo = 0;
   const direction = comparisonDirection(text);
   if (ids.length < 2) {
     // "那哪个更轻?" right after a comparison: the same entities.
@@ -104,13 +109,19 @@ function resolveComparison(
     if (ids.length > 0 || compared === undefined || direction === undefined) return undefined;
     ids = [...compared.values];
     entityScore = decayed({ value: '', turnsAgo: compared.turnsAgo }, LINK_SCORES.remembered);
+    entityFrom = 'memory';
+    entityTurnsAgo = compared.turnsAgo;
   }
   const linked = graph.linkAttribute(text);
   let attribute = linked?.key ?? impliedAttribute(text, attributeWords(graph));
   let attributeScore = linked?.score ?? LINK_SCORES.explicit;
+  let attributeFrom: AttributeSource = linked?.cue ?? 'implied';
+  let attributeTurnsAgo = 0;
   if (attribute === undefined && context.attribute !== undefined) {
     attribute = context.attribute.value;
     attributeScore = decayed(context.attribute, LINK_SCORES.remembered);
+    attributeFrom = 'memory';
+    attributeTurnsAgo = context.attribute.turnsAgo;
   }
   if (attribute === undefined) return undefined;
   const key = attribute;
@@ -127,6 +138,16 @@ function resolveComparison(
     confidence: fuse(entityScore, attributeScore),
     explicit: named.length >= 2 && (linked !== undefined || context.attribute === undefined || attributeScore >= 0.98),
     elliptical: false,
+    evidence: {
+      entityFrom,
+      entityTypos: named.reduce((sum, n) => sum + n.typos, 0),
+      unknownSuffix: named.some((n) => n.unknownSuffix),
+      entityTurnsAgo,
+      variant: false,
+      attributeFrom,
+      attributeTypos: linked?.typos ?? 0,
+      attributeTurnsAgo,
+    },
   };
 }
 
@@ -139,7 +160,7 @@ function resolveComparison(
 export function resolveKgQuestion(text: string, graph: GraphIndex, context: ConversationContext): KgResolution {
   // Memory is read only when the text gives a reason to (an answer's cache key holds what it read).
   const mentions = graph.linkEntities(text);
-  const named: { entityId: string; score: number }[] = [];
+  const named: EntityMention[] = [];
   for (const m of mentions) if (!named.some((n) => n.entityId === m.entityId)) named.push(m);
 
   const comparing = asksToCompare(text) || comparisonDirection(text) !== undefined;
@@ -156,6 +177,8 @@ export function resolveKgQuestion(text: string, graph: GraphIndex, context: Conv
   let base = best?.entityId;
   let entityScore = best?.score ?? 0;
   let fromText = base !== undefined;
+  let entityFrom: EntitySource = 'text';
+  let entityTurnsAgo = 0;
   if (base === undefined && asksForOther(text)) {
     const current = context.entity?.value;
     const other = context.entityHistory.find(
@@ -165,6 +188,8 @@ export function resolveKgQuestion(text: string, graph: GraphIndex, context: Conv
       base = other.value;
       entityScore = decayed(other, LINK_SCORES.other);
       fromText = true;
+      entityFrom = 'other';
+      entityTurnsAgo = other.turnsAgo;
     }
   }
   let remembered: Remembered | undefined;
@@ -173,6 +198,8 @@ export function resolveKgQuestion(text: string, graph: GraphIndex, context: Conv
     if (remembered !== undefined && graph.entity(remembered.value) !== undefined) {
       base = remembered.value;
       entityScore = decayed(remembered, LINK_SCORES.remembered);
+      entityFrom = 'memory';
+      entityTurnsAgo = remembered.turnsAgo;
     }
   }
   if (base === undefined) return {};
@@ -192,10 +219,24 @@ export function resolveKgQuestion(text: string, graph: GraphIndex, context: Conv
   if (linked === undefined && best !== undefined) linked = graph.guessAttribute(text);
   let attribute = linked?.key;
   let attributeScore = linked?.score ?? 0;
+  let attributeFrom: AttributeSource = linked?.cue ?? 'none';
+  let attributeTurnsAgo = 0;
   if (attribute === undefined && mentioned !== undefined && context.attribute !== undefined) {
     attribute = context.attribute.value;
     attributeScore = decayed(context.attribute, LINK_SCORES.remembered);
+    attributeFrom = 'memory';
+    attributeTurnsAgo = context.attribute.turnsAgo;
   }
+  const evidence: KgEvidence = {
+    entityFrom,
+    entityTypos: best?.typos ?? 0,
+    unknownSuffix: best?.unknownSuffix ?? false,
+    entityTurnsAgo,
+    variant: variant !== undefined,
+    attributeFrom,
+    attributeTypos: linked?.typos ?? 0,
+    attributeTurnsAgo,
+  };
   if (attribute === undefined) {
     // An overview only when asked for one ("tell me about X", "X怎么样") or when the name is all there is:
     // "爪机15能分期吗" is about paying, not about the phone.
@@ -207,6 +248,7 @@ export function resolveKgQuestion(text: string, graph: GraphIndex, context: Conv
         entityId,
         confidence: Math.min(LINK_SCORES.explicit, entityScore),
         explicit: best !== undefined,
+        evidence,
       },
     };
   }
@@ -225,6 +267,7 @@ export function resolveKgQuestion(text: string, graph: GraphIndex, context: Conv
       confidence: fuse(entityScore, attributeScore),
       explicit: best !== undefined && linked !== undefined,
       elliptical: onlyFiller(graph.residue(text)),
+      evidence,
     },
   };
 }

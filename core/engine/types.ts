@@ -116,6 +116,11 @@ export interface RankedAnswer {
   readonly id: string;
   /** Calibrated probability in [0, 1] that this answer is right. */
   readonly confidence: number;
+  /**
+   * The probability as fitted on held-out splits of the bot's own data, before any adjustment for live traffic;
+   * what a graph answer's calibrated confidence is weighed against when both match (default: `confidence`).
+   */
+  readonly heldOut?: number;
   /** What the score was made of (retrieval and classifier features), for logs. */
   readonly evidence?: Readonly<Record<string, number>>;
 }
@@ -131,6 +136,15 @@ export interface AnswerRanker {
     prediction: IntentPrediction | undefined,
     options?: { signal?: AbortSignal },
   ): Promise<RankedAnswer[]>;
+}
+
+/**
+ * Turns the features of a knowledge-graph question (`kgFeatures`, in `KG_FEATURE_NAMES` order) into a calibrated
+ * probability that its answer is right (knowledge/kg-calibration fits one on the bot's own graph).
+ */
+export interface KgCalibrator {
+  readonly name: string;
+  confidence(features: readonly number[]): number;
 }
 
 /** A string cache for whole answers (in-process LRU or Redis; see knowledge/cache). */

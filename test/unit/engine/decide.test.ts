@@ -6,6 +6,7 @@ import {
   type DecisionInput,
   type FaqEntry,
   type IntentDefinition,
+  type KgEvidence,
   type KgQuestion,
 } from '../../../core/engine/index.js';
 
@@ -19,6 +20,17 @@ const product: IntentDefinition = { id: 'product', examples: ['price'], action: 
 const complaint: IntentDefinition = { id: 'human', examples: ['投诉'], action: 'handoff' };
 const refund: FaqEntry = { id: 'refund-time', questions: ['多久'], answer: { zh: '3 天', en: '3 days' }, tags: [] };
 
+const named: KgEvidence = {
+  entityFrom: 'text',
+  entityTypos: 0,
+  unknownSuffix: false,
+  entityTurnsAgo: 0,
+  variant: false,
+  attributeFrom: 'synonym',
+  attributeTypos: 0,
+  attributeTurnsAgo: 0,
+};
+
 function question(over: Partial<AttributeQuestion> = {}): KgQuestion {
   return {
     kind: 'attribute',
@@ -30,6 +42,7 @@ function question(over: Partial<AttributeQuestion> = {}): KgQuestion {
     confidence: 0.95,
     explicit: true,
     elliptical: false,
+    evidence: named,
     ...over,
   };
 }
@@ -104,25 +117,39 @@ describe('decideTurn', () => {
     );
   });
 
-  it('lets a confident answer win over a follow-up from memory, unless the follow-up is elliptical', () => {
-    const followUp = question({ explicit: false });
-    assert.equal(decideTurn(input({ kg: { question: followUp } })).kind, 'intent');
-    const elliptical = question({ explicit: false, elliptical: true });
-    assert.equal(decideTurn(input({ kg: { question: elliptical } })).kind, 'kg');
+  it('weighs a graph question against a confident answer by their calibrated confidences', () => {
+    const followUp = question({ explicit: false, confidence: 0.85 });
+    assert.equal(decideTurn(input({ kg: { question: followUp } })).kind, 'intent', 'the surer answer wins');
+    const surer = question({ explicit: false, confidence: 0.95 });
+    assert.equal(decideTurn(input({ kg: { question: surer } })).kind, 'kg');
     assert.equal(decideTurn(input({ kg: { question: followUp }, best: best('returns', 0.4, returns) })).kind, 'kg');
     assert.equal(decideTurn(input({ kg: { question: followUp }, best: best('product', 0.9, product) })).kind, 'kg');
+    // The ranker's held-out probability, not its confidence adjusted for live traffic, is what is weighed.
+    const faq = { ...best('faq:refund-time', 0.97, refund), heldOut: 0.9 };
+    assert.equal(decideTurn(input({ kg: { question: question() }, best: faq })).kind, 'kg');
+    assert.equal(decideTurn(input({ kg: { question: question() }, best: { ...faq, heldOut: 0.97 } })).kind, 'faq');
+  });
+
+  it('uses a graph follow-up from memory only when the ranker does not lean elsewhere', () => {
+    const followUp = question({ explicit: false });
+    const leaning = best('returns', 0.6, returns);
+    assert.equal(decideTurn(input({ kg: { question: followUp }, best: leaning })).kind, 'handoff');
+    const elliptical = question({ explicit: false, elliptical: true });
+    assert.equal(decideTurn(input({ kg: { question: elliptical }, best: leaning })).kind, 'kg');
   });
 
   it('hands off a graph answer whose link confidence is below its threshold', () => {
     const weak = question({ confidence: 0.7 });
-    assert.deepEqual(decideTurn(input({ kg: { question: weak } })), {
+    assert.deepEqual(decideTurn(input({ kg: { question: weak }, best: undefined })), {
       kind: 'handoff',
       reason: 'low_confidence',
       intent: 'kg:price',
       confidence: 0.7,
     });
     const perIntent = (id: string): number => (id === 'kg:price' ? 0.99 : 0.8);
-    assert.equal(decideTurn(input({ kg: { question: question() }, thresholdFor: perIntent })).kind, 'handoff');
+    const alone = { kg: { question: question() }, best: undefined };
+    assert.equal(decideTurn(input({ ...alone, thresholdFor: perIntent })).kind, 'handoff');
+    assert.equal(decideTurn(input({ kg: { question: weak } })).kind, 'intent', 'a confident answer is surer');
   });
 
   it('answers a catalogue intent with no product in sight only when very sure', () => {
@@ -132,9 +159,16 @@ describe('decideTurn', () => {
   });
 
   it('describes an entity named without an attribute', () => {
-    const overview: KgQuestion = { kind: 'overview', entityId: 'p', confidence: 0.98, explicit: true };
+    const overview: KgQuestion = {
+      kind: 'overview',
+      entityId: 'p',
+      confidence: 0.98,
+      explicit: true,
+      evidence: { ...named, attributeFrom: 'none' },
+    };
     const d = decideTurn(input({ kg: { question: overview }, best: best('product', 0.6, product) }));
     assert.equal(d.kind, 'kg');
-    assert.equal(decideTurn(input({ kg: { question: overview } })).kind, 'intent');
+    assert.equal(decideTurn(input({ kg: { question: overview } })).kind, 'kg', 'surer than the answer');
+    assert.equal(decideTurn(input({ kg: { question: { ...overview, confidence: 0.85 } } })).kind, 'intent');
   });
 });
