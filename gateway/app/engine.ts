@@ -87,6 +87,7 @@ export async function loadEngine(config: AppConfig, deps: LoadEngineDeps): Promi
     timings['botLoadMs'] = t1 - t0;
     timings['classifierBuildMs'] = built.timings['classifierBuildMs'] ?? 0;
     timings['rankerBuildMs'] = built.timings['rankerBuildMs'] ?? 0;
+    timings['kgCalibrationMs'] = built.timings['kgCalibrationMs'] ?? 0;
     return built;
   };
   const initial = await build();

@@ -10,6 +10,7 @@ import type { AnswerCache, BotDefinition } from '../../core/engine/types.js';
 import type { Logger } from '../../core/logger.js';
 import type { DialogueEngine } from '../../core/ports/dialogue.js';
 import type { Embedder, IntentClassifier } from '../../core/ports/inference.js';
+import { fitKgCalibration, type KgCalibrationFit } from '../kg-calibration/fit.js';
 import type { ClassifierFactory } from '../retrieval/calibration-fit.js';
 import type { HnswOptions } from '../retrieval/hnsw-index.js';
 import { createHybridRanker, type HybridRanker } from '../retrieval/hybrid-ranker.js';
@@ -34,6 +35,10 @@ export interface KnowledgeEngineOptions {
   readonly hnswThreshold?: number;
   readonly hnsw?: HnswOptions;
   readonly folds?: number;
+  /** Calibrate graph answers on questions generated from the bot (default true; false: fixed link scores). */
+  readonly kgCalibration?: boolean;
+  /** Also measure the graph calibration out of fold (`kg.heldOut`; a few more fits). */
+  readonly kgDiagnostics?: boolean;
 }
 
 export interface KnowledgeEngineDeps {
@@ -47,6 +52,8 @@ export interface KnowledgeEngine {
   readonly bot: BotDefinition;
   readonly classifier: IntentClassifier;
   readonly ranker: HybridRanker;
+  /** The graph answers' calibration (undefined when switched off). */
+  readonly kg: KgCalibrationFit | undefined;
   /** Content hash of the bot definition (cache namespace). */
   readonly version: string;
   readonly timings: Readonly<Record<string, number>>;
@@ -57,31 +64,61 @@ export function botVersion(bot: BotDefinition): string {
   return createHash('sha256').update(JSON.stringify(bot)).digest('base64url').slice(0, 16);
 }
 
-/** Builds the engine; the classifier is trained and the ranker calibrated here (deterministic). */
+/**
+ * A factory that trains once per distinct example list: the serving classifier, the ranker's calibration folds
+ * and the graph calibration's held-out classifiers ask for the same ones.
+ */
+export function memoizeClassifierFactory(factory: ClassifierFactory): ClassifierFactory {
+  const trained = new Map<string, ReturnType<ClassifierFactory>>();
+  return (examples) => {
+    const key = createHash('sha256').update(JSON.stringify(examples)).digest('base64url');
+    let found = trained.get(key);
+    if (found === undefined) {
+      found = factory(examples);
+      trained.set(key, found);
+    }
+    return found;
+  };
+}
+
+/** Builds the engine; the classifier is trained and the ranker and graph answers calibrated here (deterministic). */
 export async function createKnowledgeEngine(
   options: KnowledgeEngineOptions,
   deps: KnowledgeEngineDeps = {},
 ): Promise<KnowledgeEngine> {
   const { bot } = options;
   const t0 = performance.now();
-  const classifier = options.classifier ?? (await options.classifierFactory(trainingExamples(bot)));
+  const factory = memoizeClassifierFactory(options.classifierFactory);
+  const classifier = options.classifier ?? (await factory(trainingExamples(bot)));
   const t1 = performance.now();
   const tokenizer = createTokenizer({ segmenter: options.segmenter ?? createDefaultSegmenter() });
   const ranker = await createHybridRanker({
     units: answerUnits(bot),
     tokenizer,
     ...(options.embedder === undefined ? {} : { embedder: options.embedder }),
-    classifierFactory: options.classifierFactory,
+    classifierFactory: factory,
     ...(options.hnswThreshold === undefined ? {} : { hnswThreshold: options.hnswThreshold }),
     ...(options.hnsw === undefined ? {} : { hnsw: options.hnsw }),
     ...(options.folds === undefined ? {} : { folds: options.folds }),
   });
   const t2 = performance.now();
+  const kg =
+    options.kgCalibration === false
+      ? undefined
+      : await fitKgCalibration({
+          bot,
+          classifier,
+          classifierFactory: factory,
+          ...(options.threshold === undefined ? {} : { threshold: options.threshold }),
+          ...(options.kgDiagnostics === true ? { diagnostics: true } : {}),
+        });
+  const t3 = performance.now();
   const version = botVersion(bot);
   const engine = createDialogueEngine({
     bot,
     classifier,
     ranker,
+    ...(kg?.calibrator === undefined ? {} : { kgCalibrator: kg.calibrator }),
     ...(options.cache === undefined ? {} : { cache: options.cache, cacheNamespace: `qa:${version}` }),
     ...(options.threshold === undefined ? {} : { threshold: options.threshold }),
     clock: deps.clock ?? systemClock,
@@ -95,6 +132,8 @@ export async function createKnowledgeEngine(
       ranker: ranker.name,
       vectorIndex: ranker.info.vectorIndex,
       heldOutTop1: ranker.info.fit?.heldOutTop1,
+      kgCalibration:
+        kg === undefined ? 'off' : { cases: kg.cases, samples: kg.samples, fitted: kg.model !== undefined },
     },
     'knowledge engine built',
   );
@@ -103,7 +142,8 @@ export async function createKnowledgeEngine(
     bot,
     classifier,
     ranker,
+    kg,
     version,
-    timings: { classifierBuildMs: t1 - t0, rankerBuildMs: t2 - t1 },
+    timings: { classifierBuildMs: t1 - t0, rankerBuildMs: t2 - t1, kgCalibrationMs: t3 - t2 },
   };
 }

@@ -114,6 +114,8 @@ export async function createHybridRanker(options: HybridRankerOptions): Promise<
 
   let fit: CalibrationFit | undefined;
   let model = options.model;
+  // The top stage as fitted on held-out splits, before the shift for live traffic.
+  let heldOutTop = options.model?.top;
   if (model === undefined) {
     fit = await fitRankerCalibration({
       units,
@@ -123,6 +125,7 @@ export async function createHybridRanker(options: HybridRankerOptions): Promise<
       classifierFactory: factory,
       ...(options.folds === undefined ? {} : { folds: options.folds }),
     });
+    heldOutTop = fit.model?.top ?? DEFAULT_RANKER_MODEL.top;
     model =
       fit.model === undefined
         ? DEFAULT_RANKER_MODEL
@@ -144,6 +147,7 @@ export async function createHybridRanker(options: HybridRankerOptions): Promise<
     },
   });
   const fitted = model;
+  const unshifted = heldOutTop ?? model.top;
   // A question asked exactly as written in the bot (ignoring case, width and punctuation) is that entry's,
   // whatever the fit says (small bots give the fit little to learn from); texts shared by two entries are not.
   const exact = new Map<string, string | null>();
@@ -183,6 +187,10 @@ export async function createHybridRanker(options: HybridRankerOptions): Promise<
         c.id === verbatim
           ? EXACT_MATCH_CONFIDENCE
           : predictLogistic(fitted.top, topFeatures(p, i === 0 ? second : best)),
+      heldOut:
+        c.id === verbatim
+          ? EXACT_MATCH_CONFIDENCE
+          : predictLogistic(unshifted, topFeatures(p, i === 0 ? second : best)),
       // Evidence (for logs and diagnostics) for the leading candidates only: it allocates.
       ...(i < 3
         ? {
