@@ -103,6 +103,15 @@ export const GUESSED_ATTRIBUTE_SCORE = 0.85;
 /** Attribute phrases that are question words rather than names of the attribute. */
 const QUESTION_PHRASE = /(how|what|which|多少|几|多久|多大|多重|哪些|什么|怎么样)/i;
 
+/** `f` remembering its last text and result: one question asks for the links of its text several times. */
+function rememberLast<T>(f: (text: string) => T): (text: string) => T {
+  let last: { readonly text: string; readonly value: T } | undefined;
+  return (text) => {
+    if (last?.text !== text) last = { text, value: f(text) };
+    return last.value;
+  };
+}
+
 /** Indexes a knowledge graph (names, aliases, synonyms compiled once). `knownWords`: words the bot uses anywhere. */
 export function createGraphIndex(graph: KnowledgeGraph, knownWords: ReadonlySet<string> = new Set()): GraphIndex {
   const entities = new Map(graph.entities.map((e) => [e.id, e]));
@@ -158,10 +167,11 @@ export function createGraphIndex(graph: KnowledgeGraph, knownWords: ReadonlySet<
     if (owners.size === 1 && key !== undefined && (charCounts.get(`${key}\u0000${c}`) ?? 0) >= 2) headChars.set(c, key);
   }
   const typoScore = (typos: number): number => MENTION_SCORES.exact * MENTION_SCORES.typo ** typos;
+  const nameMentions = rememberLast((text: string): readonly PhraseMatch<string>[] => entityMatcher.mentions(text));
 
   const linkEntities = (text: string): EntityMention[] => {
     const normalized = entityNorm(normalizeForPhrases(text));
-    return entityMatcher.mentions(text).map((m) => {
+    return nameMentions(text).map((m) => {
       const next = WORD_AFTER.exec(normalized.slice(m.start + m.length))?.[1];
       const unknownSuffix =
         next !== undefined && MODEL_SUFFIX.test(next) && (/^\d/.test(next) || !knownWords.has(next));
@@ -169,10 +179,10 @@ export function createGraphIndex(graph: KnowledgeGraph, knownWords: ReadonlySet<
       return { entityId: m.value, start: m.start, length: m.length, score, typos: m.typos, unknownSuffix };
     });
   };
-  const linkAttributes = (text: string): AttributeMention[] => {
+  const linkAttributes = rememberLast((text: string): readonly AttributeMention[] => {
     // Attribute words inside an entity's name ("流量" in "流量加油包") are part of the name.
     let masked = entityNorm(normalizeForPhrases(text));
-    for (const m of entityMatcher.mentions(text)) {
+    for (const m of nameMentions(text)) {
       masked = `${masked.slice(0, m.start)}${' '.repeat(m.length)}${masked.slice(m.start + m.length)}`;
     }
     return attributeMatcher.mentionsIn(masked).map((m) => ({
@@ -183,11 +193,11 @@ export function createGraphIndex(graph: KnowledgeGraph, knownWords: ReadonlySet<
       typos: m.typos,
       cue: QUESTION_PHRASE.test(m.phrase) ? ('question' as const) : ('synonym' as const),
     }));
-  };
+  });
   const attributeCandidates = (text: string): AttributeMention[] => {
     const all = linkAttributes(text);
     const named = all.filter((m) => m.cue === 'synonym');
-    return named.length > 0 ? named : all;
+    return named.length > 0 ? named : [...all];
   };
   const linkAttribute = (text: string): AttributeMention | undefined => attributeCandidates(text).at(-1);
   const valueOf = (id: string, key: string): FoundValue | undefined => {
@@ -203,17 +213,18 @@ export function createGraphIndex(graph: KnowledgeGraph, knownWords: ReadonlySet<
     ...(outgoing.get(id) ?? []),
     ...(parent.has(id) ? (outgoing.get(productOf(id)) ?? []) : []),
   ];
-  const residue = (text: string): string => {
+  const residue = rememberLast((text: string): string => {
     let masked = entityNorm(normalizeForPhrases(text));
     const blank = (start: number, length: number): void => {
       masked = `${masked.slice(0, start)}${' '.repeat(length)}${masked.slice(start + length)}`;
     };
-    for (const m of entityMatcher.mentions(text)) blank(m.start, m.length);
+    for (const m of nameMentions(text)) blank(m.start, m.length);
+    // Attribute words are found outside names (as linked); variant words anywhere else.
+    for (const m of linkAttributes(text)) blank(m.start, m.length);
     for (const matcher of variantMatchers.values())
       for (const m of matcher.mentionsIn(masked)) blank(m.start, m.length);
-    for (const m of attributeMatcher.mentionsIn(masked)) blank(m.start, m.length);
     return masked;
-  };
+  });
   return {
     entity: (id) => entities.get(id),
     attribute: (key) => graph.attributes[key],
@@ -221,7 +232,7 @@ export function createGraphIndex(graph: KnowledgeGraph, knownWords: ReadonlySet<
     linkEntities,
     linkEntity: (text) =>
       [...linkEntities(text)].sort((a, b) => b.length - a.length || b.score - a.score || a.start - b.start)[0],
-    linkAttributes,
+    linkAttributes: (text) => [...linkAttributes(text)],
     linkAttribute,
     attributeCandidates,
     guessAttribute: (text) => {
