@@ -96,8 +96,10 @@ export function registerKbCommand(program: Command, ctx: CliContext): void {
           bot,
           segmenter: createDefaultSegmenter(),
           classifierFactory: lexicalClassifierFactory,
+          kgDiagnostics: true,
         });
         const info = built.ranker.info;
+        const kg = built.kg;
         stats['build'] = {
           ms: Math.round(performance.now() - t0),
           classifier: built.classifier.name,
@@ -108,6 +110,19 @@ export function registerKbCommand(program: Command, ctx: CliContext): void {
           calibrationQueries: info.fit?.queries ?? 0,
           heldOutTop1: info.fit === undefined ? undefined : Math.round(info.fit.heldOutTop1 * 1000) / 1000,
           version: built.version,
+          kgCalibration:
+            kg === undefined
+              ? undefined
+              : {
+                  ms: Math.round(built.timings['kgCalibrationMs'] ?? 0),
+                  cases: kg.cases,
+                  samples: kg.samples,
+                  fitted: kg.model !== undefined,
+                  heldOutEce: kg.heldOut?.ece,
+                  heldOutBrier: kg.heldOut?.brier,
+                  heldOutAnswered: kg.heldOut?.answered,
+                  heldOutPrecision: kg.heldOut?.precision,
+                },
         };
       }
       if (flags.json === true) {
