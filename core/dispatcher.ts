@@ -4,7 +4,7 @@ import { TurnContext, type SendFn } from './context.js';
 import type { InboundEvent } from './envelope.js';
 import type { Logger } from './logger.js';
 import type { Middleware } from './middleware.js';
-import type { TurnOutcome } from './turn.js';
+import { ORIGINAL_TURN, type RecordedTurn, type TurnOutcome } from './turn.js';
 
 export interface DispatcherOptions {
   readonly pipeline: Middleware<TurnContext>;
@@ -48,11 +48,13 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
           : ctx.state.get('ignored') === true
             ? 'ignored'
             : 'handled';
+    const original = status === 'duplicate' ? (ctx.state.get(ORIGINAL_TURN) as RecordedTurn | undefined) : undefined;
     return {
       status,
       turnId: ctx.turnId,
       replies: [...ctx.sent],
       ...(ctx.understanding === undefined ? {} : { understanding: ctx.understanding }),
+      ...(original === undefined ? {} : { original }),
     };
   };
 }

@@ -12,6 +12,18 @@ export interface Understanding {
   readonly sources: readonly string[];
 }
 
+/** What a finished turn sent and understood, as recorded for the retries of its message. */
+export interface RecordedTurn {
+  readonly replies: readonly OutboundMessage[];
+  readonly understanding?: Understanding;
+}
+
+/**
+ * The `TurnContext.state` key under which a pipeline stage puts the `RecordedTurn` of the original turn when the
+ * event is a retry of a message whose turn has finished (the gateway's turn leases record it across replicas).
+ */
+export const ORIGINAL_TURN = 'originalTurn';
+
 /** How a dispatched event ended. */
 export interface TurnOutcome {
   /** `duplicate`: a platform retry of a message already taken; `failed`: the error boundary answered. */
@@ -19,4 +31,10 @@ export interface TurnOutcome {
   readonly turnId: string;
   readonly replies: readonly OutboundMessage[];
   readonly understanding?: Understanding;
+  /**
+   * Only on a `duplicate` whose original turn has finished and was recorded: what it sent. A channel whose
+   * original delivery may have been lost with its replica (WeChat) delivers it from here; absent while the original
+   * turn still runs, or when nothing was recorded.
+   */
+  readonly original?: RecordedTurn;
 }

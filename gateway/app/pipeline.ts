@@ -37,12 +37,13 @@ export interface PipelineDeps {
 
 /**
  * The default pipeline, in one place:
- * error boundary -> per-turn child logger -> dedupe by channel message id -> per-end-user rate limit -> one turn at a time per
+ * (turn lease seal) -> error boundary -> per-turn child logger -> dedupe by channel message id -> per-end-user rate limit -> one turn at a time per
  * conversation (across replicas with Redis) -> memory -> handoff gate -> dialogue engine.
  */
 export function createPipeline(deps: PipelineDeps): Middleware<TurnContext> {
   const passOn = deps.passOnStoreFailures === true;
   const stages: Middleware<TurnContext>[] = [
+    ...(deps.turnLease === undefined ? [] : [deps.turnLease.seal]),
     errorBoundary({ apology: deps.apology, ...(passOn ? { rethrow: isStoreUnavailable } : {}) }),
     turnLogger(),
     ...(passOn ? [releaseDedupeOnStoreFailure(deps.kv)] : []),

@@ -6,7 +6,7 @@ import { silentLogger } from '../../../core/logger.js';
 import type { DialogueEngine } from '../../../core/ports/dialogue.js';
 import type { KeyValue } from '../../../core/ports/kv.js';
 import { createPipeline } from '../../../gateway/app/pipeline.js';
-import { createTurnLease, leaseKey } from '../../../gateway/flow/turn-lease.js';
+import { createTurnLease, leaseKey, readLease } from '../../../gateway/flow/turn-lease.js';
 import { createInProcessKeyValue, createInProcessLocks, createInProcessMemory } from '../../../memory/index.js';
 
 const event: InboundMessage = {
@@ -95,8 +95,51 @@ describe('turn lease: a retry takes over a message whose replica died mid-turn',
     const taken = await retry;
     assert.equal(taken.status, 'handled', 'taken over');
     assert.equal(taken.replies.length, 1);
-    assert.equal(await r.shared.get(leaseKey(event, taken.turnId)), 'done');
+    const lease = readLease(await r.shared.get(leaseKey(event, taken.turnId)));
+    assert.equal(lease.state, 'done');
+    assert.deepEqual(
+      lease.state === 'done' ? lease.record?.replies.map((m) => m.parts) : undefined,
+      [[{ type: 'text', text: 'answer' }]],
+      'done, with what it sent',
+    );
     assert.equal((await r.b(event)).status, 'duplicate', 'and only once');
+  });
+
+  it('a retry of a finished turn is a duplicate carrying what that turn sent, its apology included', async () => {
+    const clock = new ManualClock();
+    const kv = createInProcessKeyValue({ clock });
+    const locks = createInProcessLocks({ clock });
+    const failing: DialogueEngine = { ready: () => true, respond: () => Promise.reject(new Error('engine down')) };
+    const dispatch = createDispatcher({
+      pipeline: createPipeline({
+        kv,
+        locks,
+        memory: createInProcessMemory({ turns: 5, ttlMs: 60_000 }, { clock }),
+        engine: failing,
+        apology: () => 'sorry',
+        turnLease: createTurnLease({}, { kv, locks }),
+      }),
+      clock,
+      log: silentLogger,
+      sendFor: () => () => Promise.resolve({ sentAt: 0 }),
+    });
+    const first = await dispatch(event);
+    assert.equal(first.status, 'failed');
+    assert.equal(first.original, undefined);
+    const retry = await dispatch(event);
+    assert.equal(retry.status, 'duplicate');
+    assert.deepEqual(
+      retry.original?.replies.map((m) => m.parts),
+      [[{ type: 'text', text: 'sorry' }]],
+      'the apology the error boundary sent after the turn',
+    );
+  });
+
+  it('lease values: running, done with or without a record (earlier versions), nothing', () => {
+    assert.deepEqual(readLease(undefined), { state: 'orphaned' });
+    assert.deepEqual(readLease('running'), { state: 'running' });
+    assert.deepEqual(readLease('done'), { state: 'done', record: undefined });
+    assert.deepEqual(readLease('{"done":true,"replies":[]}'), { state: 'done', record: { done: true, replies: [] } });
   });
 
   it('leaseKey shares the hash tag of the dedupe key', () => {
