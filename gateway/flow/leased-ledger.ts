@@ -11,9 +11,11 @@ import type { Instances } from './instances.js';
 
 const OWNER = 'owner:';
 
-/** The owner of a claim value, if it names one. Pure. */
+/** The owner of a claim value (`owner:<id>`, then `;<note>` when noted), if it names one. Pure. */
 export function claimOwner(value: string | undefined): string | undefined {
-  return value?.startsWith(OWNER) === true ? value.slice(OWNER.length) : undefined;
+  if (value?.startsWith(OWNER) !== true) return undefined;
+  const end = value.indexOf(';');
+  return value.slice(OWNER.length, end < 0 ? undefined : end);
 }
 
 export class LeasedOutboundLedger extends OutboundLedger {
@@ -26,10 +28,14 @@ export class LeasedOutboundLedger extends OutboundLedger {
     super(store, claimTtlMs);
   }
 
-  override async claim(message: OutboundMessage, seq = 0): Promise<boolean> {
+  protected override claimValue(note: string | undefined): string {
+    return `${OWNER}${this.instances.id}${note === undefined ? '' : `;${note}`}`;
+  }
+
+  override async claim(message: OutboundMessage, seq = 0, note?: string): Promise<boolean> {
     const key = outboundLedgerKey(message, seq);
     if (key === undefined) return true;
-    const mine = `${OWNER}${this.instances.id}`;
+    const mine = this.claimValue(note);
     if (await this.store.setIfAbsent(key, mine, this.claimTtlMs)) return true;
     const owner = claimOwner(await this.store.get(key));
     if (owner === undefined || (await this.instances.isAlive(owner))) return false;
