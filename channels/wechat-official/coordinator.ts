@@ -10,6 +10,9 @@
  *    the finished reply in KeyValue); the last one answers `success` and the answer is kept for the user's
  *    next message.
  * A MsgId never runs two turns: one in-process record per id, and the pipeline's dedupe across replicas.
+ * A `success` that acknowledges a push before its answer went out records the answer as owed (`obligations.ts`),
+ * durably before the acknowledgement, and `recover` delivers what is owed even when the turn ran, or died, on
+ * another replica.
  * @see https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Passive_user_reply_message.html
  */
 import type { Clock } from '../../core/clock.js';
@@ -22,6 +25,7 @@ import type { TurnOutcome } from '../../core/turn.js';
 import type { DeliveryState, StoredReply } from './delivery-state.js';
 import { SUCCESS, type Deliverer, type PushAnswer } from './deliver.js';
 import type { PushHeader } from './inbound.js';
+import type { Obligations, OwedAnswer } from './obligations.js';
 import { toWechatMessages } from './outbound.js';
 
 export interface CoordinatorOptions {
@@ -42,6 +46,7 @@ export interface CoordinatorDeps {
   readonly clock: Clock;
   readonly log: Logger;
   readonly host: () => ChannelHost | undefined;
+  readonly obligations: Obligations;
   /** Counts `channel.passive_deadline_missed` (a delivery whose budget passed before its turn finished). */
   readonly metrics?: Metrics;
 }
@@ -71,6 +76,12 @@ export interface Coordinator {
   answer(header: PushHeader, event: InboundEvent, arrivedAt: number): Promise<PushAnswer>;
   /** The channel's `send`: collects a turn's replies, delivers anything else. */
   send(message: OutboundMessage): Promise<SendReceipt>;
+  /**
+   * Delivers an owed answer: the stored reply when its turn finished anywhere, else runs its turn here (the
+   * pipeline takes over a turn whose replica died, or reports the recorded outcome of a finished one); a turn still
+   * running on a live replica is left for the next call.
+   */
+  recover(owed: OwedAnswer): Promise<void>;
   /** Turns running in this process. */
   readonly inFlight: number;
   /** Ends every waiting delivery now (they answer `success`). */
@@ -101,11 +112,18 @@ export function createCoordinator(options: CoordinatorOptions, deps: Coordinator
     if (outcome === undefined) {
       log.error({ id, err: describeError(error) }, 'WeChat push could not be dispatched');
       turn.result = { kind: 'error', detail: describeError(error) };
-    } else if (outcome.status === 'duplicate') {
+    } else if (outcome.status === 'duplicate' && outcome.original === undefined) {
       turn.result = { kind: 'remote' };
     } else {
-      const transfer = options.transferHandoffs && outcome.understanding?.handoff === true;
-      turn.result = { kind: 'done', reply: { messages: toWechatMessages(turn.replies), transfer } };
+      // A duplicate with the original turn's record: that turn finished (maybe on a replica that died since).
+      const original = outcome.original;
+      const replies =
+        original === undefined
+          ? turn.replies
+          : original.replies.filter((m) => m.replyTo === id && m.conversation.conversation === turn.header.openid);
+      const handoff = (original ?? outcome).understanding?.handoff === true;
+      const transfer = options.transferHandoffs && handoff;
+      turn.result = { kind: 'done', reply: { messages: toWechatMessages(replies), transfer } };
     }
     const result = turn.result;
     if (result.kind !== 'done') {
@@ -125,7 +143,10 @@ export function createCoordinator(options: CoordinatorOptions, deps: Coordinator
       try {
         // Stored even when empty: a retry on any replica then answers at once instead of waiting.
         await state.putReply(id, result.reply);
-        if (pick === undefined && hasAnswer) await deliverer.late(turn.header.openid, id, result.reply);
+        if (pick === undefined) {
+          if (hasAnswer) await deliverer.late(turn.header.openid, id, result.reply);
+          deps.obligations.discharge(id);
+        }
       } catch (e: unknown) {
         log.error({ id, err: describeError(e) }, 'a finished WeChat answer could not be stored or delivered');
       } finally {
@@ -150,14 +171,32 @@ export function createCoordinator(options: CoordinatorOptions, deps: Coordinator
     return turn;
   };
 
-  /** No passive reply from this delivery: decide whether WeChat should retry. */
-  const giveUp = async (delivery: number, arrivedAt: number): Promise<PushAnswer> => {
-    if (options.customerServiceApi) return SUCCESS; // the answer goes through the API when ready
-    if (delivery < options.maxDeliveries) await sleepUntil(arrivedAt + holdMs); // stay silent: WeChat retries
-    return SUCCESS; // last delivery: the answer waits for the user's next message
+  /** A passive reply; once one is given, what an earlier delivery left owed is void (WeChat listens to this one). */
+  const passive = async (header: PushHeader, id: string, reply: StoredReply, delivery: number) => {
+    const answer = await deliverer.passive(header, id, reply, delivery);
+    if (answer.kind === 'reply') deps.obligations.discharge(id);
+    return answer;
   };
 
-  const waitFor = async (id: string, turn: TurnRecord, delivery: number, arrivedAt: number): Promise<PushAnswer> => {
+  /**
+   * No passive reply from this delivery: decide whether WeChat should retry. Every `success` without the answer
+   * first records it as owed, so it is delivered even if this process dies right after.
+   */
+  const giveUp = async (owed: OwedAnswer, delivery: number, arrivedAt: number): Promise<PushAnswer> => {
+    // API on: the answer goes through the API when ready. Off: stay silent so WeChat retries, then (WeChat has
+    // hung up by then, or this is the last delivery) the answer waits for the user's next message.
+    if (!options.customerServiceApi && delivery < options.maxDeliveries) await sleepUntil(arrivedAt + holdMs);
+    await deps.obligations.owe(owed);
+    return SUCCESS;
+  };
+
+  const waitFor = async (
+    owed: OwedAnswer,
+    turn: TurnRecord,
+    delivery: number,
+    arrivedAt: number,
+  ): Promise<PushAnswer> => {
+    const id = owed.id;
     const deadline = arrivedAt + options.passiveReplyBudgetMs;
     let why: Wake | 'timeout' = 'settled';
     if (turn.result === undefined) {
@@ -175,19 +214,19 @@ export function createCoordinator(options: CoordinatorOptions, deps: Coordinator
     const result = turn.result;
     if (why === 'timeout') deps.metrics?.increment('channel.passive_deadline_missed', { channel: 'wechat_official' });
     if (why === 'timeout' || why === 'other' || result === undefined) {
-      return why === 'other' ? SUCCESS : giveUp(delivery, arrivedAt);
+      return why === 'other' ? SUCCESS : giveUp(owed, delivery, arrivedAt);
     }
     switch (result.kind) {
       case 'error':
         return { kind: 'unavailable', detail: result.detail };
       case 'done':
         // 'settled' here means the turn had finished before this delivery arrived.
-        return deliverer.passive(turn.header, id, result.reply);
+        return passive(turn.header, id, result.reply, delivery);
       case 'remote': {
         for (;;) {
           const stored = await state.getReply(id);
-          if (stored !== undefined) return deliverer.passive(turn.header, id, stored);
-          if (clock.now() + pollMs >= deadline || stopped) return giveUp(delivery, arrivedAt);
+          if (stored !== undefined) return passive(turn.header, id, stored, delivery);
+          if (clock.now() + pollMs >= deadline || stopped) return giveUp(owed, delivery, arrivedAt);
           await sleepUntil(clock.now() + pollMs);
         }
       }
@@ -210,10 +249,20 @@ export function createCoordinator(options: CoordinatorOptions, deps: Coordinator
       if (turn === undefined) {
         // Only a redelivery can find a finished reply (stored by whichever replica ran the turn).
         const stored = delivery > 1 ? await state.getReply(id) : undefined;
-        if (stored !== undefined) return deliverer.passive(header, id, stored);
+        if (stored !== undefined) return passive(header, id, stored, delivery);
         turn = turns.get(id) ?? start(id, header, event);
       }
-      return waitFor(id, turn, delivery, arrivedAt);
+      return waitFor({ id, header, event, since: clock.now() }, turn, delivery, arrivedAt);
+    },
+    async recover(owed) {
+      if (turns.has(owed.id)) return; // running here: its end delivers it
+      const stored = await state.getReply(owed.id);
+      if (stored === undefined) {
+        start(owed.id, owed.header, owed.event);
+        return;
+      }
+      if (stored.messages.length > 0 || stored.transfer) await deliverer.late(owed.header.openid, owed.id, stored);
+      deps.obligations.discharge(owed.id);
     },
     async send(message) {
       const turn = message.replyTo === undefined ? undefined : turns.get(message.replyTo);

@@ -34,6 +34,18 @@ export type PushAnswer =
 
 export const SUCCESS: PushAnswer = { kind: 'success' };
 
+/** Ledger notes on an answer's slot: a passive reply to delivery n, the late path (API), a kept answer delivered. */
+const PASSIVE = 'passive:';
+const LATE = 'late';
+const KEPT = 'kept';
+
+/** The delivery number of a `passive:<n>` claim note. Pure. */
+export function passiveDelivery(note: string | undefined): number | undefined {
+  if (note?.startsWith(PASSIVE) !== true) return undefined;
+  const n = Number(note.slice(PASSIVE.length));
+  return Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
 export interface DelivererOptions {
   readonly appId: string;
   readonly customerServiceApi: boolean;
@@ -53,11 +65,17 @@ export interface DelivererDeps {
 }
 
 export interface Deliverer {
-  /** The passive reply for `reply` (claims the ledger; `success` when another delivery already answered). */
-  passive(header: PushHeader, id: string, reply: StoredReply): Promise<PushAnswer>;
+  /**
+   * The passive reply for `reply` to the `delivery`-th delivery of `id` (claims the ledger; `success` when another
+   * delivery already answered, unless that was a passive reply to an earlier delivery, which WeChat never received).
+   */
+  passive(header: PushHeader, id: string, reply: StoredReply, delivery: number): Promise<PushAnswer>;
   /** A passive answer that is not a turn's (welcome, unsupported notice): not claimed, retries get it again. */
   direct(header: PushHeader, id: string, messages: readonly WechatMessage[]): Promise<PushAnswer>;
-  /** A finished answer that no delivery could carry: customer-service API, else kept for the next message. */
+  /**
+   * A finished answer that no delivery could carry: customer-service API, else kept for the next message. Safe to
+   * call again (the ledger skips what went out); throws when it could neither send nor keep it (retry later).
+   */
   late(openid: string, id: string, reply: StoredReply): Promise<void>;
   /** A message outside any turn (agent reply, proactive): customer-service API, else kept for the next message. */
   outOfTurn(message: OutboundMessage, messages: readonly WechatMessage[]): Promise<'api' | 'deferred'>;
@@ -77,6 +95,30 @@ export function createDeliverer(options: DelivererOptions, deps: DelivererDeps):
     author: { kind: 'bot' },
   });
   const claim = (openid: string, id: string, seq = 0) => ledger.claim(slot(openid, id), seq);
+
+  /**
+   * Claims the answer slot of `id` for `note`. WeChat delivers a message again only when it got no answer to the
+   * previous delivery in time, so a passive reply held by a delivery that WeChat delivered again (after `later`,
+   * the delivery number at hand; undefined: the latest one) never reached the user: that claim is superseded
+   * (once). Else false: the answer went, or is going, another way.
+   */
+  const claimAnswer = async (
+    openid: string,
+    id: string,
+    note: string,
+    later: number | undefined,
+  ): Promise<'claimed' | 'superseded' | false> => {
+    if (await ledger.claim(slot(openid, id), 0, note)) return 'claimed';
+    const holder = await ledger.note(slot(openid, id), 0);
+    const voided = passiveDelivery(holder);
+    if (holder === undefined || voided === undefined || !(await state.supersedes(id, voided, later))) return false;
+    if (!(await ledger.supersede(slot(openid, id), 0, holder, note))) return false;
+    log.info(
+      { id, voided, now: note },
+      'answering again: WeChat redelivered the message, so an earlier passive reply never reached it',
+    );
+    return 'superseded';
+  };
   const nowSec = () => Math.floor(deps.clock.now() / 1000);
   const textsOf = (messages: readonly WechatMessage[]) =>
     messages.flatMap((m) => (m.type === 'text' ? [m.content] : []));
@@ -90,26 +132,40 @@ export function createDeliverer(options: DelivererOptions, deps: DelivererDeps):
     log.info({ id, why }, 'answer kept for the user’s next message');
   };
 
-  /** Sends `pieces` through the customer-service API from ledger slot `first`; what cannot be sent is kept. */
-  const viaApi = async (openid: string, id: string, pieces: readonly WechatMessage[], first: number): Promise<void> => {
+  /**
+   * Sends `pieces` through the customer-service API from ledger slot `first` (claimed already when `held`); what
+   * cannot be sent is kept for the next message, under the claim; when it cannot be kept either, the claim is
+   * given back and the error thrown (the owed answer is retried).
+   */
+  const viaApi = async (
+    openid: string,
+    id: string,
+    pieces: readonly WechatMessage[],
+    first: number,
+    held = false,
+  ): Promise<void> => {
     const api = deps.api;
+    const keepRest = async (i: number, seq: number, why: string) => {
+      try {
+        await keep(openid, `${id}#${seq}`, pieces.slice(i), why);
+      } catch (error: unknown) {
+        await ledger.release(slot(openid, id), seq);
+        throw error;
+      }
+    };
     for (let i = 0; i < pieces.length; i++) {
       const piece = pieces[i]!;
       const seq = first + i;
-      if (api === undefined) return keep(openid, `${id}#${seq}`, pieces.slice(i), 'customer-service API off');
-      if (!(await claim(openid, id, seq))) continue;
-      if (!(await deps.window.consume(openid))) {
-        await ledger.release(slot(openid, id), seq);
-        return keep(openid, `${id}#${seq}`, pieces.slice(i), 'customer-service window closed');
-      }
+      if (!(i === 0 && held) && !(await claim(openid, id, seq))) continue;
+      if (api === undefined) return keepRest(i, seq, 'customer-service API off');
+      if (!(await deps.window.consume(openid))) return keepRest(i, seq, 'customer-service window closed');
       try {
         await api.sendCustomMessage(toCustomerServiceBody(openid, piece));
       } catch (error: unknown) {
-        await ledger.release(slot(openid, id), seq);
         const code = isBotError(error) ? error.details?.platformCode : undefined;
         if (typeof code === 'number' && WINDOW_CLOSED_CODES.has(code)) await deps.window.close(openid);
         log.warn({ id, err: describeError(error) }, 'customer-service message failed');
-        return keep(openid, `${id}#${seq}`, pieces.slice(i), 'customer-service API failed');
+        return keepRest(i, seq, 'customer-service API failed');
       }
     }
   };
@@ -141,12 +197,24 @@ export function createDeliverer(options: DelivererOptions, deps: DelivererDeps):
   };
 
   const takeEarlier = (openid: string, id: string) =>
-    state.takePending(openid, id, (pendingId) => claim(openid, pendingId));
+    state.takePending(
+      openid,
+      id,
+      async (pendingId) => (await claimAnswer(openid, pendingId, KEPT, undefined)) !== false,
+    );
 
   return {
-    async passive(header, id, reply) {
-      if (!(await claim(header.openid, id))) return SUCCESS;
-      const earlier = await takeEarlier(header.openid, id);
+    async passive(header, id, reply, delivery) {
+      const got = await claimAnswer(header.openid, id, `${PASSIVE}${delivery}`, delivery);
+      if (got === false) return SUCCESS;
+      let earlier: string[];
+      if (got === 'superseded') earlier = await state.getCarried(id);
+      else {
+        earlier = await takeEarlier(header.openid, id);
+        // A redelivery may have taken over the claim of a replica that died before answering: carry what it took.
+        if (delivery > 1) earlier = [...(await state.getCarried(id)), ...earlier];
+        if (earlier.length > 0) await state.putCarried(id, earlier);
+      }
       if (reply.transfer) {
         const all = combineWithPending(earlier, reply.messages, options.notices);
         if (options.customerServiceApi) background('sending the handoff message', viaApi(header.openid, id, all, 1));
@@ -163,13 +231,19 @@ export function createDeliverer(options: DelivererOptions, deps: DelivererDeps):
     async late(openid, id, reply) {
       if (reply.transfer) await state.setTransfer(openid);
       if (reply.messages.length === 0) return;
+      // Kept unclaimed: a later delivery of `id` may still answer it passively; the next message claims it.
       if (!options.customerServiceApi) return keep(openid, id, reply.messages, 'missed every delivery');
+      const got = await claimAnswer(openid, id, LATE, undefined);
+      // Held by the late path already (this is a retry of it): redo what the ledger has not seen go out.
+      if (got === false && (await ledger.note(slot(openid, id), 0)) !== LATE) return;
       const plan = planDelivery(reply.messages, {
         customerServiceApi: true,
         maxBytes: options.maxReplyBytes,
         truncatedNote: options.notices.truncated,
       });
-      await viaApi(openid, id, plan.passive === undefined ? [] : [plan.passive, ...plan.rest], 0);
+      const pieces = plan.passive === undefined ? [] : [plan.passive, ...plan.rest];
+      // Slot 0 is ours when claimed now; on a retry of the late path it is skipped (it may have gone out).
+      await viaApi(openid, id, got === false ? pieces.slice(1) : pieces, got === false ? 1 : 0, got !== false);
     },
     async outOfTurn(message, messages) {
       const openid = message.conversation.conversation;

@@ -34,6 +34,8 @@ export interface DeliveryStateOptions {
   /** How long a pending answer waits for the next message. */
   readonly pendingTtlMs: number;
   readonly maxDeliveries: number;
+  /** The least time between two deliveries of a MsgId for the later one to be WeChat's retry (default 2 s). */
+  readonly retryGapMs?: number;
 }
 
 export interface DeliveryState {
@@ -41,6 +43,17 @@ export interface DeliveryState {
   getReply(id: string): Promise<StoredReply | undefined>;
   /** The 1-based delivery number of this push of `id` (maxDeliveries + 1 beyond the last). */
   countDelivery(id: string): Promise<number>;
+  /**
+   * True when delivery `earlier` of `id` is known to have failed: a later delivery was counted at least
+   * `retryGapMs` after it (WeChat delivers again only after it gave up on the previous delivery, about 5 s;
+   * deliveries closer together are not WeChat's retries, e.g. the same push sent to two replicas at once).
+   * `later` is that delivery's number, or undefined for the latest one counted.
+   */
+  supersedes(id: string, earlier: number, later: number | undefined): Promise<boolean>;
+  /** Remembers the kept answers a passive reply to `id` carried, so that answering it again carries them too. */
+  putCarried(id: string, texts: readonly string[]): Promise<void>;
+  getCarried(id: string): Promise<string[]>;
+  /** Keeps an answer for the user's next message; throws when it could not be stored (the caller retries). */
   addPending(openid: string, entry: PendingEntry): Promise<void>;
   /**
    * Removes every pending answer of `openid` and returns, oldest first, those `claim` grants
@@ -60,6 +73,8 @@ export function createDeliveryState(
   const replyKey = (id: string) => `wechat:reply:${tag}:${id}`;
   const pendingKey = (openid: string) => `wechat:pending:${tag}:${openid}`;
   const transferKey = (openid: string) => `wechat:transfer:${tag}:${openid}`;
+  const deliveryKey = (id: string, n: number) => `wechat:delivery:${tag}:${id}:${n}`;
+  const carriedKey = (id: string) => `wechat:carried:${tag}:${id}`;
   const { kv } = deps;
 
   const readPending = async (openid: string): Promise<PendingEntry[]> => {
@@ -73,8 +88,8 @@ export function createDeliveryState(
     }
   };
 
-  /** Runs `fn` holding the user's pending lock; undefined when the lock could not be had in time. */
-  const withPendingLock = async <T>(openid: string, fn: () => Promise<T>): Promise<T | undefined> => {
+  /** Runs `fn` holding the user's pending lock; undefined when the lock could not be had in time (`strict`: throws). */
+  const withPendingLock = async <T>(openid: string, fn: () => Promise<T>, strict = false): Promise<T | undefined> => {
     let handle;
     try {
       handle = await deps.locks.acquire(`lock:wechat-pending:${tag}:${openid}`, { ttlMs: 10_000, waitMs: 2_000 });
@@ -83,6 +98,7 @@ export function createDeliveryState(
         { err: error instanceof Error ? error.message : String(error) },
         'pending-answer lock not acquired',
       );
+      if (strict) throw error;
       return undefined;
     }
     try {
@@ -107,19 +123,47 @@ export function createDeliveryState(
     },
     async countDelivery(id) {
       for (let n = 1; n <= options.maxDeliveries; n++) {
-        if (await kv.setIfAbsent(`wechat:delivery:${tag}:${id}:${n}`, '1', options.replyTtlMs)) return n;
+        if (await kv.setIfAbsent(deliveryKey(id, n), String(deps.clock.now()), options.replyTtlMs)) return n;
       }
       return options.maxDeliveries + 1;
     },
+    async supersedes(id, earlier, later) {
+      /** When delivery `n` was counted (0 for a value without a time). */
+      const at = async (n: number) => {
+        const raw = await kv.get(deliveryKey(id, n));
+        return raw === undefined ? undefined : Number(raw) || 0;
+      };
+      let n = later;
+      if (n === undefined) {
+        for (let m = options.maxDeliveries; m > earlier && n === undefined; m--) if ((await at(m)) !== undefined) n = m;
+      }
+      if (n === undefined || n <= earlier) return false;
+      const [from, to] = [await at(earlier), await at(n)];
+      return from !== undefined && to !== undefined && to - from >= (options.retryGapMs ?? 2_000);
+    },
+    async putCarried(id, texts) {
+      await kv.set(carriedKey(id), JSON.stringify(texts), options.replyTtlMs);
+    },
+    async getCarried(id) {
+      const raw = await kv.get(carriedKey(id));
+      try {
+        const texts = raw === undefined ? [] : (JSON.parse(raw) as unknown);
+        return Array.isArray(texts) ? texts.filter((t): t is string => typeof t === 'string') : [];
+      } catch {
+        return [];
+      }
+    },
     async addPending(openid, entry) {
-      const done = await withPendingLock(openid, async () => {
-        const list = (await readPending(openid)).filter((e) => e.id !== entry.id);
-        list.push(entry);
-        await kv.set(pendingKey(openid), JSON.stringify(list), options.pendingTtlMs);
-        return true;
-      });
-      if (done === undefined)
-        deps.log.error({ id: entry.id }, 'an answer that missed its delivery window could not be kept');
+      // Strict: an answer that cannot be kept now is not dropped; the caller's owed answer is retried.
+      await withPendingLock(
+        openid,
+        async () => {
+          const list = (await readPending(openid)).filter((e) => e.id !== entry.id);
+          list.push(entry);
+          await kv.set(pendingKey(openid), JSON.stringify(list), options.pendingTtlMs);
+        },
+        true,
+      );
     },
     async takePending(openid, exceptId, claim) {
       // Cheap path for the common case: nothing pending, no lock.

@@ -20,13 +20,16 @@ import { decodeAesKey } from './crypto.js';
 import { createDeliverer } from './deliver.js';
 import { createDeliveryState } from './delivery-state.js';
 import { WECHAT_CHANNEL_ID } from './inbound.js';
+import { createObligations, type Liveness } from './obligations.js';
 import type { WechatOfficialOptions } from './options.js';
+import { startRecovery, type Recovery, type RecoveryOptions } from './recovery.js';
 import { createServiceWindowTracker, type ServiceWindow } from './service-window.js';
 import { createTokenBroker } from './token-broker.js';
 import { createWebhookHandler } from './webhook.js';
 
 export { wechatOfficialOptionsSchema, type WechatOfficialOptions, type WechatOfficialOptionsInput } from './options.js';
 export { buildTransferCustomerServiceXml } from './outbound.js';
+export type { Liveness } from './obligations.js';
 export type { ServiceWindow } from './service-window.js';
 export { simulateWechatOfficial } from './simulate.js';
 
@@ -43,6 +46,13 @@ export interface WechatOfficialDeps {
   readonly metrics?: Metrics;
   /** The outbound ledger (default: a plain one on `kv`); the gateway injects one that knows dead replicas. */
   readonly ledger?: OutboundLedger;
+  /**
+   * Which processes are alive (the gateway's instance registry, with replicas sharing Redis): answers owed by a
+   * replica that died are then adopted and delivered by another. Without it, owed answers live in this process.
+   */
+  readonly liveness?: Liveness;
+  /** How often owed answers are looked at (default 1 s) and how long they may stay owed (default 1 h). */
+  readonly recovery?: RecoveryOptions;
 }
 
 /** The channel, plus what the handoff console reads. */
@@ -109,6 +119,10 @@ export function createWechatOfficialChannel(
     },
     { state, window, ledger: deps.ledger ?? new OutboundLedger(deps.kv), api, clock: deps.clock, log },
   );
+  const obligations = createObligations(
+    { appId: options.appId },
+    { kv: deps.kv, locks: deps.locks, log, liveness: deps.liveness },
+  );
   const coordinator = createCoordinator(
     {
       customerServiceApi: options.customerServiceApi,
@@ -116,8 +130,17 @@ export function createWechatOfficialChannel(
       maxDeliveries: options.maxDeliveries,
       transferHandoffs: options.handoffTarget === 'transfer_customer_service',
     },
-    { state, deliverer, clock: deps.clock, log, host: getHost, ...(deps.metrics ? { metrics: deps.metrics } : {}) },
+    {
+      state,
+      deliverer,
+      obligations,
+      clock: deps.clock,
+      log,
+      host: getHost,
+      ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    },
   );
+  let recovery: Recovery | undefined;
   const handle = createWebhookHandler(options, {
     coordinator,
     deliverer,
@@ -140,6 +163,7 @@ export function createWechatOfficialChannel(
     },
     start(h) {
       host = h;
+      recovery ??= startRecovery(deps.recovery ?? {}, { clock: deps.clock, log, obligations, coordinator });
       log.info(
         { mode: options.mode, path: options.path, customerServiceApi: options.customerServiceApi },
         'WeChat channel ready',
@@ -147,6 +171,8 @@ export function createWechatOfficialChannel(
       return Promise.resolve();
     },
     stop() {
+      recovery?.stop();
+      recovery = undefined;
       coordinator.stop();
       host = undefined;
       return Promise.resolve();

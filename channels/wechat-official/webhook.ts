@@ -123,7 +123,7 @@ export function createWebhookHandler(
           options.handoffTarget === 'transfer_customer_service' &&
           (await deps.state.takeTransfer(push.header.openid))
         ) {
-          return deps.deliverer.passive(push.header, push.event.id, { messages: [], transfer: true });
+          return deps.deliverer.passive(push.header, push.event.id, { messages: [], transfer: true }, 1);
         }
         return deps.coordinator.answer(push.header, push.event, arrivedAt);
       case 'event': {

@@ -4,7 +4,7 @@ import type { Channel } from '../../core/ports/channel.js';
 import type { KeyValue, Locks } from '../../core/ports/kv.js';
 import type { Metrics } from '../../core/ports/metrics.js';
 import type { OutboundLedger } from '../../core/outbound-ledger.js';
-import { createWechatOfficialChannel } from '../../channels/wechat-official/index.js';
+import { createWechatOfficialChannel, type Liveness } from '../../channels/wechat-official/index.js';
 import { createDingTalkChannel } from '../../channels/dingtalk/index.js';
 import { createSlackChannel } from '../../channels/slack/index.js';
 import type { AppConfig } from '../config/index.js';
@@ -12,7 +12,16 @@ import type { AppConfig } from '../config/index.js';
 /** Creates every channel configured under `channels.*` (the REST channel is always on and built elsewhere). */
 export function createConfiguredChannels(
   config: AppConfig,
-  deps: { kv: KeyValue; locks: Locks; clock: Clock; log: Logger; metrics?: Metrics; ledger?: OutboundLedger },
+  deps: {
+    kv: KeyValue;
+    locks: Locks;
+    clock: Clock;
+    log: Logger;
+    metrics?: Metrics;
+    ledger?: OutboundLedger;
+    /** Replicas sharing Redis: which processes are alive (answers owed by a dead one are delivered by another). */
+    liveness?: Liveness;
+  },
 ): Channel[] {
   const channels: Channel[] = [];
   const c = config.channels;

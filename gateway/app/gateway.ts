@@ -107,7 +107,9 @@ export async function buildGateway(config: AppConfig, deps: GatewayDeps): Promis
       clock,
       log,
       metrics: observability.metrics.port,
-      ...(instances === undefined ? {} : { ledger: new LeasedOutboundLedger(stores.kv, stores.locks, instances) }),
+      ...(instances === undefined
+        ? {}
+        : { ledger: new LeasedOutboundLedger(stores.kv, stores.locks, instances), liveness: instances }),
     }),
   ];
   const byId = new Map(channels.map((c) => [c.id, c]));
