@@ -49,6 +49,10 @@ export interface KgCaseOptions {
   readonly perPair?: number;
   /** The bot's own texts asked, at most (default 150; each alone and after a product question). */
   readonly ownTexts?: number;
+  /** Entity-attribute pairs asked about, at most (default 400, fewer above 300 entities: keeps loading fast). */
+  readonly maxPairs?: number;
+  /** Entities (or products) each other kind of case is generated for, at most (default 60, fewer above 300). */
+  readonly maxEntities?: number;
 }
 
 /** What the generators share: the bot, its index, names and words, the random source and the case list. */
@@ -58,6 +62,12 @@ export interface CaseBuilder {
   readonly random: Random;
   readonly folds: number;
   readonly variants: ReadonlySet<string>;
+  /** At most `n` of the items, sampled when there are more (small graphs keep every item, in order). */
+  capped<T>(items: readonly T[], n?: number): readonly T[];
+  /** The entities asked about by name (all, or a sample of a large graph). */
+  readonly asked: readonly BotDefinition['graph']['entities'][number][];
+  /** Attribute pairs per entity, at most, for the named and follow-up cases. */
+  readonly keysPerEntity: number;
   /** Entities that are not variants. */
   readonly products: readonly BotDefinition['graph']['entities'][number][];
   namesOf(id: string): readonly string[];

@@ -12,6 +12,9 @@ import { addPositiveCases } from './positive-cases.js';
 import { createRandom } from './random.js';
 import * as T from './templates.js';
 
+/** Graphs with more entities than this are asked proportionally fewer questions. */
+export const LARGE_GRAPH = 300;
+
 /** Generates the cases; `index` is the bot's full graph index. */
 export function generateKgCases(bot: BotDefinition, index: GraphIndex, options: KgCaseOptions = {}): KgCaseSet {
   const random = createRandom(options.seed ?? 0x6b67);
@@ -21,7 +24,17 @@ export function generateKgCases(bot: BotDefinition, index: GraphIndex, options: 
   const words = new Map(Object.entries(graph.attributes).map(([key, a]) => [key, attributeWords(a)]));
   const keys = new Map<string, string[]>();
   const cases: KgCase[] = [];
+  // Linking a question costs in proportion to the names in the graph: large graphs are asked fewer questions.
+  const scale = Math.min(1, LARGE_GRAPH / Math.max(1, graph.entities.length));
+  const maxEntities = options.maxEntities ?? Math.max(15, Math.round(60 * scale));
+  const maxPairs = options.maxPairs ?? Math.max(60, Math.round(400 * scale));
+  const capped = <T>(items: readonly T[], n = maxEntities): readonly T[] =>
+    items.length <= n ? items : random.sample(items, n);
+  const asked = capped(graph.entities, Math.max(maxEntities, Math.floor(maxPairs / 2)));
   const b: CaseBuilder = {
+    capped,
+    asked,
+    keysPerEntity: Math.max(2, Math.floor(maxPairs / Math.max(1, asked.length))),
     bot,
     index,
     random,
@@ -52,6 +65,6 @@ export function generateKgCases(bot: BotDefinition, index: GraphIndex, options: 
   };
   const graphs = new Map<string, KnowledgeGraph>([['full', graph]]);
   addPositiveCases(b, options.perPair ?? 3, graphs);
-  addNegativeCases(b, options.ownTexts ?? 150, graphs);
+  addNegativeCases(b, options.ownTexts ?? Math.max(40, Math.round(150 * scale)), graphs);
   return { cases, graphs };
 }

@@ -38,7 +38,7 @@ function heldOutEntities(b: CaseBuilder, graphs: Map<string, KnowledgeGraph>): v
     if (ids.size === 0) continue;
     const key = `entities:${f}`;
     graphs.set(key, withoutEntities(b.bot.graph, ids));
-    for (const id of ids) {
+    for (const id of b.capped([...ids], Math.ceil(b.capped(b.bot.graph.entities).length / folds) + 1)) {
       for (const attribute of random.sample(heldOutKeys(b, id), 2)) b.named(id, attribute, key, 'held-out-entity');
       if (b.variants.has(id)) continue;
       const name = b.nameOf(id);
@@ -67,7 +67,7 @@ function heldOutAttributes(b: CaseBuilder, graphs: Map<string, KnowledgeGraph>):
       const word = b.wordOf(key);
       b.add({
         text: fill(b.template(T.ATTRIBUTE_FOLLOW_UP, word), { a: word }),
-        context: remembered(random.pick(products).id, undefined, 0),
+        context: remembered(random.pick(products).id, undefined, random.int(3)),
         category: 'held-out-attribute',
         graph,
       });
@@ -80,7 +80,7 @@ export function addNegativeCases(b: CaseBuilder, ownTexts: number, graphs: Map<s
   const { random, index, products } = b;
   heldOutEntities(b, graphs);
   heldOutAttributes(b, graphs);
-  for (const e of products) {
+  for (const e of b.capped(products)) {
     for (const name of random.sample(b.namesOf(e.id), 2)) {
       const keys = b.keysOf(e.id);
       if (keys.length === 0) continue;
@@ -104,7 +104,7 @@ export function addNegativeCases(b: CaseBuilder, ownTexts: number, graphs: Map<s
   const focus = (): ConversationContext => {
     if (products.length === 0) return NONE;
     const p = random.pick(products);
-    return remembered(p.id, random.pick([undefined, ...b.keysOf(p.id)]), 0);
+    return remembered(p.id, random.pick([undefined, ...b.keysOf(p.id)]), random.int(3));
   };
   const own = random.sample(
     [

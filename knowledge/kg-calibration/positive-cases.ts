@@ -93,8 +93,8 @@ function heldOutSynonyms(b: CaseBuilder, graphs: Map<string, KnowledgeGraph>): v
 export function addPositiveCases(b: CaseBuilder, perPair: number, graphs: Map<string, KnowledgeGraph>): void {
   heldOutSynonyms(b, graphs);
   const { random, index } = b;
-  for (const e of b.bot.graph.entities) {
-    for (const key of b.keysOf(e.id)) {
+  for (const e of b.asked) {
+    for (const key of b.capped(b.keysOf(e.id), b.keysPerEntity)) {
       for (let i = 0; i < perPair; i++) b.named(e.id, key);
       // A typing slip in the name or the attribute word.
       const word = b.wordOf(key);
@@ -121,7 +121,7 @@ export function addPositiveCases(b: CaseBuilder, perPair: number, graphs: Map<st
         category: 'follow-up',
       });
     }
-    for (const name of random.sample(b.namesOf(e.id), 2)) {
+    for (const name of random.sample(b.namesOf(e.id), b.bot.graph.entities.length > 60 ? 1 : 2)) {
       b.add({
         text: fill(b.template(T.OVERVIEW, name), { e: name }),
         context: NONE,
@@ -131,7 +131,7 @@ export function addPositiveCases(b: CaseBuilder, perPair: number, graphs: Map<st
     }
   }
   // Comparisons: two entities of one type that both have a value for the attribute.
-  for (const e of b.products) {
+  for (const e of b.capped(b.products)) {
     for (const f of random.sample(
       b.products.filter((x) => x.type === e.type && x.id !== e.id),
       2,

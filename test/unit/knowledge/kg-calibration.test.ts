@@ -73,6 +73,27 @@ describe('graph answer calibration', function () {
     }
   });
 
+  it('samples large graphs so the number of cases stays bounded', () => {
+    const attributes = Object.fromEntries(
+      ['price', 'weight', 'color', 'stock', 'size'].map((k) => [
+        k,
+        { label: { zh: k, en: k }, synonyms: [`${k} info`] },
+      ]),
+    );
+    const entities = Array.from({ length: 300 }, (_, i) => ({
+      id: `p${i}`,
+      type: 'product',
+      name: { zh: `产品${i}号`, en: `Product ${i}` },
+      aliases: [],
+      attributes: { price: i, weight: `${i} g`, color: 'red', stock: 'yes', size: 'M' },
+    }));
+    const large: BotDefinition = { ...bot, graph: { attributes, entities, relations: [] } };
+    const set = generateKgCases(large, createGraphIndex(large.graph, new Set()), {});
+    const named = set.cases.filter((c) => c.category === 'named').length;
+    assert.ok(named <= 3 * 400, `${named} named cases`);
+    assert.ok(set.cases.length < 6000, `${set.cases.length} cases`);
+  });
+
   it('judges a resolved question against the truth', () => {
     const q = resolveKgQuestion('爪表多少钱', index(), { entityHistory: [] }).question;
     assert.ok(q !== undefined);
