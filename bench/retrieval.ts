@@ -168,7 +168,6 @@ async function faqBench(size: number, queries: number): Promise<Record<string, u
     units,
     tokenizer,
     model: DEFAULT_RANKER_MODEL,
-    hnsw: { efSearch: 64 },
     classifierFactory: () => {
       throw new Error('not used with a fixed model');
     },

@@ -79,6 +79,12 @@ export async function loadEngine(config: AppConfig, deps: LoadEngineDeps): Promi
         cache,
         classifierFactory: deps.classifierFactory ?? lexicalClassifierFactory,
         threshold: config.handoff.threshold,
+        vectorIndex: {
+          kind: config.bot.retrieval.vectorIndex,
+          quantizedThreshold: config.bot.retrieval.quantizedThreshold,
+          hnswThreshold: config.bot.retrieval.hnswThreshold,
+          hnsw: config.bot.retrieval.hnsw,
+        },
         ...(deps.classifierFor === undefined ? {} : { classifier: await deps.classifierFor(bot) }),
         ...(deps.embedder === undefined ? {} : { embedder: deps.embedder }),
       },

@@ -199,6 +199,22 @@ const configObjectSchema = z.strictObject({
     .strictObject({
       /** Folder of the bot definition; the bundled demo bot when absent. */
       path: z.string().min(1).optional(),
+      /** The dense half of retrieval: which vector index serves the bot's texts. */
+      retrieval: z
+        .strictObject({
+          /** `auto`: exact below `quantizedThreshold` texts, the int8 scan up to `hnswThreshold`, HNSW above. */
+          vectorIndex: z.enum(['auto', 'exact', 'quantized', 'hnsw']).default('auto'),
+          quantizedThreshold: intField(1, 1_000_000_000).default(20_000),
+          hnswThreshold: intField(1, 1_000_000_000).default(2_000_000),
+          hnsw: z
+            .strictObject({
+              connectivity: intField(4, 128).default(16),
+              efConstruction: intField(8, 4096).default(128),
+              efSearch: intField(8, 65_536).default(64),
+            })
+            .prefault({}),
+        })
+        .prefault({}),
     })
     .prefault({}),
   handoff: z

@@ -12,7 +12,7 @@ import type { DialogueEngine } from '../../core/ports/dialogue.js';
 import type { Embedder, IntentClassifier } from '../../core/ports/inference.js';
 import { fitKgCalibration, type KgCalibrationFit } from '../kg-calibration/fit.js';
 import type { ClassifierFactory } from '../retrieval/calibration-fit.js';
-import type { HnswOptions } from '../retrieval/hnsw-index.js';
+import type { VectorIndexPolicy } from '../retrieval/choose-index.js';
 import { createHybridRanker, type HybridRanker } from '../retrieval/hybrid-ranker.js';
 import { answerUnits } from '../retrieval/units.js';
 import { createDefaultSegmenter, type Segmenter } from '../text/segmenter.js';
@@ -32,8 +32,8 @@ export interface KnowledgeEngineOptions {
   readonly cache?: AnswerCache;
   /** Overrides the bot's handoff threshold. */
   readonly threshold?: number;
-  readonly hnswThreshold?: number;
-  readonly hnsw?: HnswOptions;
+  /** Which vector index serves retrieval (default: by size). */
+  readonly vectorIndex?: VectorIndexPolicy;
   readonly folds?: number;
   /** Calibrate graph answers on questions generated from the bot (default true; false: fixed link scores). */
   readonly kgCalibration?: boolean;
@@ -97,8 +97,8 @@ export async function createKnowledgeEngine(
     tokenizer,
     ...(options.embedder === undefined ? {} : { embedder: options.embedder }),
     classifierFactory: factory,
-    ...(options.hnswThreshold === undefined ? {} : { hnswThreshold: options.hnswThreshold }),
-    ...(options.hnsw === undefined ? {} : { hnsw: options.hnsw }),
+    ...(options.vectorIndex === undefined ? {} : { vectorIndex: options.vectorIndex }),
+    ...(deps.log === undefined ? {} : { log: deps.log }),
     ...(options.folds === undefined ? {} : { folds: options.folds }),
   });
   const t2 = performance.now();

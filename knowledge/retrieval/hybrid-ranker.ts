@@ -15,8 +15,8 @@ import {
   type RankerModel,
 } from './calibration-fit.js';
 import { createHashedEmbedder } from './hashed-embedder.js';
+import type { Logger } from '../../core/logger.js';
 import type { VectorIndexPolicy } from './choose-index.js';
-import type { HnswOptions } from './hnsw-index.js';
 import { predictLogistic } from './logistic.js';
 import { GENERIC_OUT_OF_SCOPE } from './out-of-scope.js';
 import { createRankerCore, FEATURE_NAMES, type Candidate, type RankerCore } from './ranker-core.js';
@@ -57,8 +57,8 @@ export interface HybridRankerOptions {
   readonly perChannel?: number;
   /** Which vector index (default: by size). */
   readonly vectorIndex?: VectorIndexPolicy;
-  readonly hnswThreshold?: number;
-  readonly hnsw?: HnswOptions;
+  /** Where a fallback of the vector index is reported. */
+  readonly log?: Logger;
   /** Texts embedded per call (default 256). */
   readonly embedBatch?: number;
 }
@@ -140,11 +140,8 @@ export async function createHybridRanker(options: HybridRankerOptions): Promise<
     dimensions,
     vectors: allTexts.map(vectorOf),
     ...(options.perChannel === undefined ? {} : { perChannel: options.perChannel }),
-    vectorIndex: {
-      ...options.vectorIndex,
-      ...(options.hnswThreshold === undefined ? {} : { hnswThreshold: options.hnswThreshold }),
-      ...(options.hnsw === undefined ? {} : { hnsw: options.hnsw }),
-    },
+    ...(options.vectorIndex === undefined ? {} : { vectorIndex: options.vectorIndex }),
+    ...(options.log === undefined ? {} : { log: options.log }),
   });
   const fitted = model;
   const unshifted = heldOutTop ?? model.top;

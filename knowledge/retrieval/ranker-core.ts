@@ -2,6 +2,7 @@
  * The retrieval half of answer ranking: BM25 and dense search over every unit text, grouped per unit, and the
  * per-candidate features the calibrated model reads (pure given its inputs).
  */
+import type { Logger } from '../../core/logger.js';
 import type { IntentPrediction } from '../../core/ports/inference.js';
 import type { Tokenizer } from '../text/tokenizer.js';
 import { createBm25Index, type Bm25Index } from './bm25.js';
@@ -41,6 +42,8 @@ export interface RankerCoreOptions {
   readonly perChannel?: number;
   /** Which vector index (default: by size, see {@link createVectorIndex}). */
   readonly vectorIndex?: VectorIndexPolicy;
+  /** Where a fallback of the vector index is reported. */
+  readonly log?: Logger;
 }
 
 export interface RankerCore {
@@ -70,7 +73,7 @@ export function createRankerCore(options: RankerCoreOptions): RankerCore {
   );
   const lexical = createBm25Index(docText.map((t) => tokenizer.tokens(t)));
   const data = packVectors(options.vectors, dimensions);
-  const vectorIndex = createVectorIndex(data, dimensions, options.vectorIndex);
+  const vectorIndex = createVectorIndex(data, dimensions, options.vectorIndex, options.log);
   const unitIndex = new Map(units.map((u, i) => [u.id, i]));
   const depth = Math.min(docText.length, Math.max(50, perChannel * 10));
 

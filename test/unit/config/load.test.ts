@@ -52,7 +52,14 @@ describe('loadConfig', () => {
     });
     assert.deepEqual(c.redis, { keyPrefix: 'clawbot' });
     assert.deepEqual(c.memory, { turns: 5, ttl: 1800 });
-    assert.deepEqual(c.bot, {});
+    assert.deepEqual(c.bot, {
+      retrieval: {
+        vectorIndex: 'auto',
+        quantizedThreshold: 20_000,
+        hnswThreshold: 2_000_000,
+        hnsw: { connectivity: 16, efConstruction: 128, efSearch: 64 },
+      },
+    });
     assert.deepEqual(c.handoff, {
       threshold: 0.8,
       lowConfidenceStreak: 2,

@@ -64,7 +64,7 @@ describe('hybrid ranker', function () {
     );
   });
 
-  it('switches the vector index to HNSW above the configured size', async function () {
+  it('serves from the vector index the policy names: HNSW, or the int8 scan above its size', async function () {
     if (!hnswAvailable()) this.skip();
     const units: AnswerUnit[] = [
       { id: 'a', texts: ['refund time', 'money back'] },
@@ -74,10 +74,19 @@ describe('hybrid ranker', function () {
       units,
       tokenizer,
       classifierFactory: lexicalClassifierFactory,
-      hnswThreshold: 1,
+      vectorIndex: { kind: 'hnsw' },
       folds: 2,
     });
     assert.equal(ranker.info.vectorIndex, 'hnsw');
+    const scan = await createHybridRanker({
+      units,
+      tokenizer,
+      classifierFactory: lexicalClassifierFactory,
+      vectorIndex: { quantizedThreshold: 4 },
+      folds: 2,
+    });
+    assert.equal(scan.info.vectorIndex, 'quantized');
+    assert.equal((await scan.rank('money back', undefined))[0]?.id, 'a');
     const [top] = await ranker.candidates('delivery days', undefined);
     assert.equal(top?.id, 'b');
   });
