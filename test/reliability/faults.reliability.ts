@@ -175,7 +175,16 @@ describe('reliability: faults', function () {
       });
       assert.deepEqual(twice, [], 'answered twice');
       assert.deepEqual(lost, [], 'acknowledged, then lost');
-      assert.equal(acknowledged, total, 'every message was eventually taken by the surviving replica');
+      const unacknowledged = [...log].filter(
+        ([, ds]) => !ds.some((d) => d.outcome === 'answer' || d.outcome === 'ack'),
+      );
+      assert.equal(
+        acknowledged,
+        total,
+        `every message was eventually taken by the surviving replica; not: ${unacknowledged
+          .map(([openid, ds]) => `${openid} ${JSON.stringify(ds)}`)
+          .join('; ')}`,
+      );
       assert.equal((await fetch(`${replicas[1]?.url ?? ''}/api/v1/ready`)).status, 200, 'the survivor is ready');
     });
   });
