@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { uniquePrefix, redisOrSkip } from '../helpers/redis.js';
+import { deleteKeysUnder, uniquePrefix, redisOrSkip } from '../helpers/redis.js';
 import { startFakeWechatApi, type FakeWechatApi } from './fake-wechat-api.js';
 import {
   FULL,
@@ -90,9 +90,14 @@ describe('reliability: faults', function () {
       });
       replicas = await Promise.all([spawnGateway(await config()), spawnGateway(await config())]);
     });
-    after(async () => {
+    after(async function () {
       for (const r of replicas) r.kill('SIGKILL');
+      await Promise.all(replicas.map((r) => r.exited));
       await api?.close();
+      if (prefix === undefined) return;
+      const client = await redisOrSkip(this);
+      await deleteKeysUnder(client, prefix); // the run's state, owed-answer lists included
+      client.disconnect();
     });
 
     it('no message is answered twice and none is acknowledged and then lost', async () => {
