@@ -5,6 +5,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Agent, request as httpRequest } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { computeSignature } from '../../channels/wechat-official/signature.js';
 import { buildXml } from '../../channels/wechat-official/xml.js';
@@ -64,6 +65,19 @@ export interface LoadSummary {
   readonly timeouts: number;
   readonly non2xx: number;
   readonly statusCodes: Record<string, number>;
+  /**
+   * Event-loop delay of the load client itself (this process), ms: when it is large, part of the client-side
+   * latency is the client waiting for a core, not the server.
+   */
+  readonly clientLoopDelayMs: { p99: number; max: number };
+  /** Requests over 1 s, in all and among those that opened a connection (a lost SYN costs 1 s, then 3 s). */
+  readonly over1s: number;
+  readonly newConnections: { count: number; over1s: number; maxMs: number };
+  /**
+   * Requests on a connection that was already open. Under saturation Node accepts new connections late (the
+   * same shows with a bare node:http server), so the first request of each connection carries the tail.
+   */
+  readonly openConnectionLatencyMs: { p50: number; p99: number };
 }
 
 /**
@@ -83,9 +97,15 @@ export async function load(options: {
   const { hostname, port } = new URL(options.url);
   const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
   const latencies: number[] = [];
+  /** Latencies of requests that opened their connection (connect included). */
+  const firstOnSocket: number[] = [];
+  /** Latencies of the rest (a connection already open). */
+  const onOpenSocket: number[] = [];
   const codes: Record<string, number> = {};
   let errors = 0;
   let timeouts = 0;
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const started = performance.now();
   const end = Date.now() + options.durationSec * 1000;
   const one = (): Promise<void> =>
@@ -106,6 +126,8 @@ export async function load(options: {
           res.resume();
           res.on('end', () => {
             latencies.push(performance.now() - t0);
+            if (req.reusedSocket) onOpenSocket.push(performance.now() - t0);
+            else firstOnSocket.push(performance.now() - t0);
             const code = String(res.statusCode ?? 0);
             codes[code] = (codes[code] ?? 0) + 1;
             resolve();
@@ -131,6 +153,7 @@ export async function load(options: {
     }),
   );
   agent.destroy();
+  loopDelay.disable();
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const at = (q: number) =>
@@ -149,6 +172,20 @@ export async function load(options: {
     timeouts,
     non2xx,
     statusCodes: codes,
+    newConnections: {
+      count: firstOnSocket.length,
+      over1s: firstOnSocket.filter((ms) => ms > 1000).length,
+      maxMs: Math.round(Math.max(0, ...firstOnSocket)),
+    },
+    over1s: latencies.filter((ms) => ms > 1000).length,
+    openConnectionLatencyMs: {
+      p50: Math.round(onOpenSocket.sort((a, b) => a - b)[Math.floor(onOpenSocket.length * 0.5)] ?? 0),
+      p99: Math.round(onOpenSocket[Math.min(onOpenSocket.length - 1, Math.floor(onOpenSocket.length * 0.99))] ?? 0),
+    },
+    clientLoopDelayMs: {
+      p99: Math.round(loopDelay.percentile(99) / 1e6),
+      max: Math.round(loopDelay.max / 1e6),
+    },
   };
 }
 
