@@ -4,8 +4,8 @@
  * `diagnostics`, its reliability is also measured out of fold: models fitted without a fold score that fold.
  */
 import type { KgCalibrator } from '../../core/engine/types.js';
+import { fitLogistic, predictLogistic, type LogisticModel, type LogisticSample } from '../../core/math/logistic.js';
 import { fnv1a } from '../retrieval/hashed-embedder.js';
-import { fitLogistic, predictLogistic, type LogisticModel, type LogisticSample } from '../retrieval/logistic.js';
 import type { KgCaseCategory } from './case-types.js';
 import { reliability, type Reliability, type Scored } from './reliability.js';
 import { kgSamples, type KgSample, type KgSampleOptions } from './samples.js';

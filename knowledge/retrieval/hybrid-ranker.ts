@@ -16,8 +16,8 @@ import {
 } from './calibration-fit.js';
 import { createHashedEmbedder } from './hashed-embedder.js';
 import type { Logger } from '../../core/logger.js';
+import { predictLogistic } from '../../core/math/logistic.js';
 import type { VectorIndexPolicy } from './choose-index.js';
-import { predictLogistic } from './logistic.js';
 import { GENERIC_OUT_OF_SCOPE } from './out-of-scope.js';
 import { createRankerCore, FEATURE_NAMES, type Candidate, type RankerCore } from './ranker-core.js';
 import type { AnswerUnit } from './units.js';

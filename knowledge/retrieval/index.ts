@@ -7,7 +7,6 @@ export * from './quantized-index.js';
 export * from './choose-index.js';
 export * from './hashed-embedder.js';
 export * from './rrf.js';
-export * from './logistic.js';
 export * from './units.js';
 export * from './out-of-scope.js';
 export * from './ranker-core.js';

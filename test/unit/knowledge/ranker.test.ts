@@ -6,9 +6,7 @@ import {
   createHybridRanker,
   EXACT_MATCH_CONFIDENCE,
   FEATURE_NAMES,
-  fitLogistic,
   hnswAvailable,
-  predictLogistic,
   type AnswerUnit,
 } from '../../../knowledge/retrieval/index.js';
 import { createBigramSegmenter, createTokenizer } from '../../../knowledge/text/index.js';
@@ -17,15 +15,6 @@ const tokenizer = createTokenizer({ segmenter: createBigramSegmenter() });
 
 describe('hybrid ranker', function () {
   this.timeout(60_000);
-
-  it('fits a logistic model that separates its classes, deterministically', () => {
-    const samples = Array.from({ length: 40 }, (_, i) => ({ x: [i / 40, (i % 3) / 3], y: i >= 20 }));
-    const a = fitLogistic(samples, { l2: 0.01 });
-    const b = fitLogistic(samples, { l2: 0.01 });
-    assert.deepEqual(a, b);
-    assert.ok(a !== undefined && predictLogistic(a, [0.95, 0]) > 0.8 && predictLogistic(a, [0.05, 0]) < 0.2);
-    assert.equal(fitLogistic(samples.map((s) => ({ ...s, y: true }))), undefined, 'one class only');
-  });
 
   it('ranks the right FAQ entry first for paraphrases, with calibrated confidences and evidence', async () => {
     const bot = await loadBotFolder(DEMO_BOT_DIR);

@@ -3,8 +3,6 @@ import {
   calibrate,
   DEFAULT_CALIBRATION,
   fitCalibration,
-  sigmoid,
-  solveLinear,
   type CalibrationSample,
 } from '../../../inference/lexical/index.js';
 
@@ -20,34 +18,6 @@ function samples(): CalibrationSample[] {
 }
 
 describe('lexical calibration', () => {
-  it('sigmoid is stable at the extremes', () => {
-    assert.equal(sigmoid(0), 0.5);
-    assert.ok(sigmoid(1000) === 1 && sigmoid(-1000) === 0);
-  });
-
-  it('solves linear systems', () => {
-    const x = solveLinear(
-      [
-        [2, 1, 0],
-        [1, 3, 1],
-        [0, 1, 4],
-      ],
-      [3, 5, 5],
-    );
-    assert.ok(x !== undefined);
-    x.forEach((v) => assert.ok(Math.abs(v - 1) < 1e-9));
-    assert.equal(
-      solveLinear(
-        [
-          [1, 2],
-          [2, 4],
-        ],
-        [1, 2],
-      ),
-      undefined,
-    );
-  });
-
   it('fits a monotone map that separates right from wrong', () => {
     const c = fitCalibration(samples());
     assert.ok(c.similarity >= 0 && c.margin >= 0);

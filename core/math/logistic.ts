@@ -1,4 +1,8 @@
-/** Weighted, L2-regularised logistic regression by damped Newton steps (pure, deterministic). */
+/**
+ * Weighted, L2-regularised logistic regression by damped Newton steps (pure, deterministic): the one fit behind the
+ * lexical classifier's confidence, the answer ranker's calibration and the graph answers' calibration.
+ */
+
 /** The logistic function, computed stably. */
 export function sigmoid(x: number): number {
   return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
@@ -26,7 +30,7 @@ export function solveLinear(a: readonly (readonly number[])[], b: readonly numbe
   return Array.from({ length: n }, (_, i) => (m[i]?.[n] ?? 0) / (m[i]?.[i] ?? 1));
 }
 
-/** One observation: features (without the bias), whether it was right, and its weight. */
+/** One observation: features (without the bias), whether it was right, and its weight (default 1). */
 export interface LogisticSample {
   readonly x: readonly number[];
   readonly y: boolean;
@@ -37,6 +41,17 @@ export interface LogisticSample {
 export interface LogisticModel {
   readonly bias: number;
   readonly weights: readonly number[];
+}
+
+export interface FitLogisticOptions {
+  /** L2 penalty on the weights, not the bias (default 1). */
+  readonly l2?: number;
+  /** Newton steps at most (default 60). */
+  readonly iterations?: number;
+  /** Stop once a step lowers the loss by less than this (default 1e-9). */
+  readonly tolerance?: number;
+  /** Clamp the weights at zero after every step, so no feature ever lowers the probability (default false). */
+  readonly nonNegative?: boolean;
 }
 
 /** Applies a model. */
@@ -52,23 +67,26 @@ function loss(w: readonly number[], samples: readonly LogisticSample[], l2: numb
   for (const s of samples) {
     let z = w[0] ?? 0;
     for (let i = 0; i < s.x.length; i++) z += (w[i + 1] ?? 0) * (s.x[i] ?? 0);
+    // log(1 + e^z) - y·z, computed stably.
     total += (s.weight ?? 1) * ((z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z))) - (s.y ? z : 0));
   }
   return total;
 }
 
 /**
- * Fits a logistic model. Returns undefined when the samples cannot support a fit (fewer than 10, or one class only).
- * Same samples in the same order always give the same model.
+ * Fits a logistic model. Returns undefined when the samples cannot support a fit (fewer than 10, or one class only)
+ * or the fit diverges. Same samples in the same order always give the same model.
  */
 export function fitLogistic(
   samples: readonly LogisticSample[],
-  options: { l2?: number; iterations?: number } = {},
+  options: FitLogisticOptions = {},
 ): LogisticModel | undefined {
   const positives = samples.filter((s) => s.y).length;
   if (samples.length < 10 || positives === 0 || positives === samples.length) return undefined;
   const l2 = options.l2 ?? 1;
   const iterations = options.iterations ?? 60;
+  const tolerance = options.tolerance ?? 1e-9;
+  const nonNegative = options.nonNegative === true;
   const n = (samples[0]?.x.length ?? 0) + 1;
   let w = new Array<number>(n).fill(0);
   let current = loss(w, samples, l2);
@@ -98,16 +116,20 @@ export function fitLogistic(
     }
     const step = solveLinear(hess, grad);
     if (step === undefined) break;
+    // Halve the step until the loss goes down (plain Newton can overshoot on nearly separable data).
     let scale = 1;
     let next = w;
     let nextLoss = Infinity;
     for (let k = 0; k < 30; k++, scale /= 2) {
-      next = w.map((v, i) => v - scale * (step[i] ?? 0));
+      next = w.map((v, i) => {
+        const moved = v - scale * (step[i] ?? 0);
+        return nonNegative && i > 0 ? Math.max(0, moved) : moved;
+      });
       nextLoss = loss(next, samples, l2);
       if (nextLoss <= current) break;
     }
     if (!(nextLoss <= current)) break;
-    const done = current - nextLoss < 1e-9;
+    const done = current - nextLoss < tolerance;
     w = next;
     current = nextLoss;
     if (done) break;
