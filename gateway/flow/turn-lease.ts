@@ -56,6 +56,12 @@ export interface TurnLease {
   readonly seal: Middleware<TurnContext>;
   readonly takeover: Middleware<TurnContext>;
   readonly lease: Middleware<TurnContext>;
+  /**
+   * True while the message's turn runs under a live lease (its replica renews it; a dead replica's lapses after
+   * `leaseMs`): a retry dispatched now would only be a duplicate. False when no turn took it, or it finished, or
+   * its replica is gone (a dispatch then takes it over).
+   */
+  running(event: InboundEvent): Promise<boolean>;
 }
 
 /** Between `seal` and `lease`: the running lease's key and how to stop renewing it. */
@@ -83,6 +89,10 @@ export function createTurnLease(options: TurnLeaseOptions, deps: { kv: KeyValue;
   };
 
   return {
+    async running(event) {
+      const marker = await kv.get(dedupeKey(event));
+      return marker !== undefined && readLease(await kv.get(leaseKey(event, marker))).state === 'running';
+    },
     async seal(ctx, next) {
       const held: Held = {};
       ctx.state.set(LEASE_STATE, held);

@@ -135,6 +135,28 @@ describe('turn lease: a retry takes over a message whose replica died mid-turn',
     );
   });
 
+  it('running(): only while a live lease holds the turn, not before, once done, or once its replica died', async () => {
+    for (const end of ['done', 'died'] as const) {
+      const r = replicas();
+      const leases = createTurnLease({}, { kv: r.shared, locks: createInProcessLocks({ clock: r.clock }) });
+      assert.equal(await leases.running(event), false, 'no turn took it yet');
+      const first = r.a(event);
+      await settle();
+      assert.equal(await leases.running(event), true, 'A runs it');
+      if (end === 'done') {
+        r.finishA();
+        await first;
+        assert.equal(await leases.running(event), false, 'A finished it');
+      } else {
+        r.dies();
+        r.clock.advance(2999);
+        assert.equal(await leases.running(event), true, 'A’s lease is still alive');
+        r.clock.advance(1);
+        assert.equal(await leases.running(event), false, 'A’s lease lapsed');
+      }
+    }
+  });
+
   it('lease values: running, done with or without a record (earlier versions), nothing', () => {
     assert.deepEqual(readLease(undefined), { state: 'orphaned' });
     assert.deepEqual(readLease('running'), { state: 'running' });
