@@ -40,6 +40,12 @@ export interface CoordinatorOptions {
   readonly pollMs?: number;
 }
 
+/** Whether a message's turn is running on a live replica (the gateway's turn leases, with replicas sharing a store). */
+export interface TurnLeases {
+  /** True while the turn of `event` runs under a lease its replica keeps renewing (a dead replica's lapses in ~3 s). */
+  running(event: InboundEvent): Promise<boolean>;
+}
+
 export interface CoordinatorDeps {
   readonly state: DeliveryState;
   readonly deliverer: Deliverer;
@@ -49,6 +55,8 @@ export interface CoordinatorDeps {
   readonly obligations: Obligations;
   /** Counts `channel.passive_deadline_missed` (a delivery whose budget passed before its turn finished). */
   readonly metrics?: Metrics;
+  /** Without it, `recover` dispatches an owed answer's turn whatever runs elsewhere (a duplicate while it runs). */
+  readonly leases?: TurnLeases;
 }
 
 type Wake = 'deliver' | 'other' | 'settled';
@@ -79,7 +87,7 @@ export interface Coordinator {
   /**
    * Delivers an owed answer: the stored reply when its turn finished anywhere, else runs its turn here (the
    * pipeline takes over a turn whose replica died, or reports the recorded outcome of a finished one); a turn still
-   * running on a live replica is left for the next call.
+   * running on a live replica (known from `leases`) is left for the next call, not dispatched.
    */
   recover(owed: OwedAnswer): Promise<void>;
   /** Turns running in this process. */
@@ -258,6 +266,12 @@ export function createCoordinator(options: CoordinatorOptions, deps: Coordinator
       if (turns.has(owed.id)) return; // running here: its end delivers it
       const stored = await state.getReply(owed.id);
       if (stored === undefined) {
+        // Running on a live replica: dispatching it would only be a duplicate. It stores the reply when it ends
+        // (delivered from there on a later call), or its lease lapses and the dispatch takes the turn over.
+        if ((await deps.leases?.running(owed.event)) === true) {
+          log.debug({ id: owed.id }, 'owed WeChat answer: its turn runs on a live replica');
+          return;
+        }
         start(owed.id, owed.header, owed.event);
         return;
       }

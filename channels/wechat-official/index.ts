@@ -15,7 +15,7 @@ import type { Channel, ChannelHost } from '../../core/ports/channel.js';
 import type { KeyValue, Locks } from '../../core/ports/kv.js';
 import type { Metrics } from '../../core/ports/metrics.js';
 import { createWechatApi } from './api.js';
-import { createCoordinator } from './coordinator.js';
+import { createCoordinator, type TurnLeases } from './coordinator.js';
 import { decodeAesKey } from './crypto.js';
 import { createDeliverer } from './deliver.js';
 import { createDeliveryState } from './delivery-state.js';
@@ -29,6 +29,7 @@ import { createWebhookHandler } from './webhook.js';
 
 export { wechatOfficialOptionsSchema, type WechatOfficialOptions, type WechatOfficialOptionsInput } from './options.js';
 export { buildTransferCustomerServiceXml } from './outbound.js';
+export type { TurnLeases } from './coordinator.js';
 export type { Liveness } from './obligations.js';
 export type { ServiceWindow } from './service-window.js';
 export { simulateWechatOfficial } from './simulate.js';
@@ -51,6 +52,11 @@ export interface WechatOfficialDeps {
    * replica that died are then adopted and delivered by another. Without it, owed answers live in this process.
    */
   readonly liveness?: Liveness;
+  /**
+   * Whether a message's turn runs on a live replica (the gateway's turn leases): an owed answer whose turn does is
+   * left to that replica instead of being dispatched again (a duplicate) on every pass of the owed-answer loop.
+   */
+  readonly leases?: TurnLeases;
   /** How often owed answers are looked at (default 1 s) and how long they may stay owed (default 1 h). */
   readonly recovery?: RecoveryOptions;
 }
@@ -138,6 +144,7 @@ export function createWechatOfficialChannel(
       log,
       host: getHost,
       ...(deps.metrics ? { metrics: deps.metrics } : {}),
+      ...(deps.leases ? { leases: deps.leases } : {}),
     },
   );
   let recovery: Recovery | undefined;

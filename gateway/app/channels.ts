@@ -4,7 +4,7 @@ import type { Channel } from '../../core/ports/channel.js';
 import type { KeyValue, Locks } from '../../core/ports/kv.js';
 import type { Metrics } from '../../core/ports/metrics.js';
 import type { OutboundLedger } from '../../core/outbound-ledger.js';
-import { createWechatOfficialChannel, type Liveness } from '../../channels/wechat-official/index.js';
+import { createWechatOfficialChannel, type Liveness, type TurnLeases } from '../../channels/wechat-official/index.js';
 import { createDingTalkChannel } from '../../channels/dingtalk/index.js';
 import { createSlackChannel } from '../../channels/slack/index.js';
 import type { AppConfig } from '../config/index.js';
@@ -21,6 +21,8 @@ export function createConfiguredChannels(
     ledger?: OutboundLedger;
     /** Replicas sharing Redis: which processes are alive (answers owed by a dead one are delivered by another). */
     liveness?: Liveness;
+    /** Replicas sharing Redis: whether a turn runs on a live replica (an owed answer's is then left to it). */
+    leases?: TurnLeases;
   },
 ): Channel[] {
   const channels: Channel[] = [];

@@ -98,6 +98,8 @@ export async function buildGateway(config: AppConfig, deps: GatewayDeps): Promis
   // Replicas sharing Redis know which of them are alive: a reply claimed by a replica that died is answered again.
   const instances = stores.kind === 'redis' ? createInstances({}, { kv: stores.kv, log }) : undefined;
   await instances?.start();
+  // Turns survive a replica's death (the pipeline's stages); channels ask whether a turn runs on a live replica.
+  const turnLease = stores.kind === 'redis' ? createTurnLease({}, { kv: stores.kv, locks: stores.locks }) : undefined;
   const rest = createRestChannel({ clock });
   const channels: Channel[] = [
     rest,
@@ -110,6 +112,7 @@ export async function buildGateway(config: AppConfig, deps: GatewayDeps): Promis
       ...(instances === undefined
         ? {}
         : { ledger: new LeasedOutboundLedger(stores.kv, stores.locks, instances), liveness: instances }),
+      ...(turnLease === undefined ? {} : { leases: turnLease }),
     }),
   ];
   const byId = new Map(channels.map((c) => [c.id, c]));
@@ -150,7 +153,7 @@ export async function buildGateway(config: AppConfig, deps: GatewayDeps): Promis
     apology: createApology(loaded.bot),
     throttle: flow.throttle,
     passOnStoreFailures: true,
-    ...(stores.kind === 'redis' ? { turnLease: createTurnLease({}, { kv: stores.kv, locks: stores.locks }) } : {}),
+    ...(turnLease === undefined ? {} : { turnLease }),
   });
   const dispatch = observability.instrumentDispatch(
     flow.gate.wrap(

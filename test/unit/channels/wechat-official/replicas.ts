@@ -12,6 +12,8 @@ import type { KeyValue, Locks } from '../../../../core/ports/kv.js';
 import { createWechatOfficialChannel, type WechatOfficialChannel } from '../../../../channels/wechat-official/index.js';
 import type { WechatOfficialOptionsInput } from '../../../../channels/wechat-official/options.js';
 import { createPipeline } from '../../../../gateway/app/pipeline.js';
+import { instrumentDispatch } from '../../../../gateway/observability/instrument.js';
+import { createGatewayMetrics, type GatewayMetrics } from '../../../../gateway/observability/metrics.js';
 import { LeasedOutboundLedger } from '../../../../gateway/flow/leased-ledger.js';
 import { createTurnLease } from '../../../../gateway/flow/turn-lease.js';
 import type { Instances } from '../../../../gateway/flow/instances.js';
@@ -28,6 +30,8 @@ export interface Replica {
   readonly channel: WechatOfficialChannel;
   readonly engine: ScriptedEngine;
   readonly outcomes: TurnOutcome[];
+  /** The replica's own metrics, fed by the gateway's dispatch instrumentation. */
+  readonly metrics: GatewayMetrics;
   /** One delivery of a push; never answers once the replica is dead. */
   push(xml: string): Promise<WebhookResponse>;
   kill(): void;
@@ -102,6 +106,8 @@ export function createWorld(over: Partial<WechatOfficialOptionsInput> = {}): Wor
         stop: () => Promise.resolve(),
       };
       const engine = new ScriptedEngine();
+      const metrics = createGatewayMetrics({ processMetrics: false });
+      const turnLease = createTurnLease({ leaseMs: 3000, renewMs: 2 }, { kv, locks });
       const channel = createWechatOfficialChannel(options, {
         kv,
         locks,
@@ -110,21 +116,25 @@ export function createWorld(over: Partial<WechatOfficialOptionsInput> = {}): Wor
         fetch: guard(api),
         ledger: new LeasedOutboundLedger(kv, locks, instances),
         liveness: instances,
+        leases: turnLease,
       });
-      const dispatch = createDispatcher({
-        pipeline: createPipeline({
-          kv,
-          locks,
-          memory,
-          engine,
-          apology: () => '抱歉',
-          passOnStoreFailures: true,
-          turnLease: createTurnLease({ leaseMs: 3000, renewMs: 2 }, { kv, locks }),
+      const dispatch = instrumentDispatch(
+        createDispatcher({
+          pipeline: createPipeline({
+            kv,
+            locks,
+            memory,
+            engine,
+            apology: () => '抱歉',
+            passOnStoreFailures: true,
+            turnLease,
+          }),
+          clock,
+          log: log.child({ replica: name }),
+          sendFor: () => (m, s) => channel.send(m, s),
         }),
-        clock,
-        log,
-        sendFor: () => (m, s) => channel.send(m, s),
-      });
+        metrics.families,
+      );
       let killAfterTurn = false;
       const outcomes: TurnOutcome[] = [];
       const kill = () => {
@@ -149,6 +159,7 @@ export function createWorld(over: Partial<WechatOfficialOptionsInput> = {}): Wor
         channel,
         engine,
         outcomes,
+        metrics,
         push: guard((xml: string) =>
           channel.webhook.handle(toRequest(buildPush({ xml, timestamp: world.nowSec(), mode: options.mode }))),
         ),
