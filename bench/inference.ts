@@ -24,7 +24,7 @@ import type { EvalResult, ScoredExample } from '../inference/eval/metrics.js';
 import { runEvalDetailed } from '../inference/eval/run-eval.js';
 import type { EvalDetails } from '../inference/eval/run-eval.js';
 import type { LabeledText } from '../inference/fasttext/dataset.js';
-import { createPrng, shuffleInPlace } from '../inference/fasttext/prng.js';
+import { createPrng, shuffleInPlace } from '../core/math/prng.js';
 import { stratifiedFolds, stratifiedSplit } from '../inference/fasttext/split.js';
 
 const THRESHOLD = 0.8;

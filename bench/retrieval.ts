@@ -21,6 +21,7 @@ import { createRequire } from 'node:module';
 import { cpus, loadavg, totalmem } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { createPrng } from '../core/math/prng.js';
 import { createHybridRanker, DEFAULT_RANKER_MODEL } from '../knowledge/retrieval/hybrid-ranker.js';
 import { createHnswIndex } from '../knowledge/retrieval/hnsw-index.js';
 import { createQuantizedIndex } from '../knowledge/retrieval/quantized-index.js';
@@ -59,16 +60,10 @@ function parseArgs(argv: readonly string[]): Args {
   };
 }
 
-/** Mulberry32: a small deterministic PRNG. */
+/** A small deterministic PRNG (mulberry32). */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const source = createPrng(seed);
+  return () => source.next();
 }
 
 const ZH_SYLLABLES = [

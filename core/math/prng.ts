@@ -1,4 +1,4 @@
-/** Seeded pseudo-random numbers (mulberry32): the same seed gives the same stream on every platform. */
+/** Seeded pseudo-random numbers (mulberry32): the same seed gives the same stream on every platform (pure). */
 
 /** A seeded random source. Not cryptographic. */
 export interface Prng {

@@ -1,5 +1,6 @@
 /** Evaluation metrics for a thresholded intent classifier (pure). */
 
+import { reliabilitySums } from '../../core/math/reliability.js';
 import { expectedCalibrationError } from '../fasttext/calibration.js';
 import { thresholdFor } from '../fasttext/thresholds.js';
 import type { ThresholdPolicy } from '../fasttext/thresholds.js';
@@ -91,20 +92,16 @@ export interface ReliabilityBin {
 
 /** Reliability diagram data: equal-width bins of confidence with their observed accuracy. */
 export function reliabilityBins(items: readonly ScoredExample[], bins = 10): ReliabilityBin[] {
-  const out = Array.from({ length: bins }, (_, b) => ({ lo: b / bins, hi: (b + 1) / bins, n: 0, conf: 0, ok: 0 }));
-  for (const e of items) {
-    const bin = out[Math.min(bins - 1, Math.floor(e.confidence * bins))];
-    if (bin === undefined) continue;
-    bin.n++;
-    bin.conf += e.confidence;
-    if (isCorrect(e)) bin.ok++;
-  }
-  return out.map((b) => ({
-    lo: b.lo,
-    hi: b.hi,
-    count: b.n,
-    meanConfidence: ratio(b.conf, b.n),
-    accuracy: ratio(b.ok, b.n),
+  const sums = reliabilitySums(
+    items.map((e) => ({ p: e.confidence, y: isCorrect(e) })),
+    bins,
+  );
+  return sums.bins.map((b) => ({
+    lo: b.from,
+    hi: b.to,
+    count: b.weight,
+    meanConfidence: ratio(b.confidence, b.weight),
+    accuracy: ratio(b.right, b.weight),
   }));
 }
 

@@ -6,6 +6,7 @@
  * out-of-scope examples (always wrong), OOS rows re-weighted to an assumed out-of-scope share of traffic.
  */
 
+import { reliabilitySums } from '../../core/math/reliability.js';
 import { fitLogistic, predictLogistic } from './logistic.js';
 import type { LogisticModel, LogisticRow } from './logistic.js';
 import { softmax } from './model.js';
@@ -141,20 +142,8 @@ export function expectedCalibrationError(
   items: readonly { confidence: number; correct: boolean }[],
   bins = 15,
 ): number {
-  if (items.length === 0) return 0;
-  const count = new Array<number>(bins).fill(0);
-  const conf = new Array<number>(bins).fill(0);
-  const acc = new Array<number>(bins).fill(0);
-  for (const it of items) {
-    const b = Math.min(bins - 1, Math.floor(it.confidence * bins));
-    count[b] = (count[b] as number) + 1;
-    conf[b] = (conf[b] as number) + it.confidence;
-    acc[b] = (acc[b] as number) + (it.correct ? 1 : 0);
-  }
-  let ece = 0;
-  for (let b = 0; b < bins; b++) {
-    const n = count[b] as number;
-    if (n > 0) ece += (n / items.length) * Math.abs((acc[b] as number) / n - (conf[b] as number) / n);
-  }
-  return ece;
+  return reliabilitySums(
+    items.map((it) => ({ p: it.confidence, y: it.correct })),
+    bins,
+  ).ece;
 }

@@ -1,9 +1,9 @@
 /** Seeded stratified splitting and synthetic out-of-scope queries (pure). */
 
+import { createPrng, deriveSeed, shuffleInPlace } from '../../core/math/prng.js';
 import { canonicalOrder, compareStrings } from './dataset.js';
 import type { LabeledText } from './dataset.js';
 import { normalizeText, segment } from './normalize.js';
-import { createPrng, deriveSeed, shuffleInPlace } from './prng.js';
 
 /**
  * Holds out about `fraction` of each intent (never its only example): same result for any input order.

@@ -1,12 +1,12 @@
 /** Seeded SGD training of the fastText-style model, in TypeScript, independent of the input order. */
 
+import { createPrng, deriveSeed, shuffleInPlace } from '../../core/math/prng.js';
+import type { Prng } from '../../core/math/prng.js';
 import { canonicalOrder, compareStrings, featurizeAll } from './dataset.js';
 import type { FeaturizedSet, LabeledText } from './dataset.js';
 import { DEFAULT_FEATURIZER } from './featurizer.js';
 import type { FeaturizerConfig } from './featurizer.js';
 import type { FastTextModel } from './model.js';
-import { createPrng, deriveSeed, shuffleInPlace } from './prng.js';
-import type { Prng } from './prng.js';
 
 /** Hyper-parameters. Every field has a default (see DEFAULT_TRAIN). */
 export interface TrainConfig {

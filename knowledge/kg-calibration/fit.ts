@@ -5,9 +5,9 @@
  */
 import type { KgCalibrator } from '../../core/engine/types.js';
 import { fitLogistic, predictLogistic, type LogisticModel, type LogisticSample } from '../../core/math/logistic.js';
+import { reliability, type Reliability, type Scored } from '../../core/math/reliability.js';
 import { fnv1a } from '../retrieval/hashed-embedder.js';
 import type { KgCaseCategory } from './case-types.js';
-import { reliability, type Reliability, type Scored } from './reliability.js';
 import { kgSamples, type KgSample, type KgSampleOptions } from './samples.js';
 
 /**

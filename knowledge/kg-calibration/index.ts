@@ -7,5 +7,4 @@ export * from './cases.js';
 export * from './positive-cases.js';
 export * from './negative-cases.js';
 export * from './samples.js';
-export * from './reliability.js';
 export * from './fit.js';

@@ -18,7 +18,6 @@ import {
   isRight,
   NEGATIVE_CATEGORIES,
   POSITIVE_CATEGORIES,
-  reliability,
   type KgCalibrationFit,
 } from '../../../knowledge/kg-calibration/index.js';
 import { createFlow } from '../../helpers/flow.js';
@@ -101,19 +100,6 @@ describe('graph answer calibration', function () {
     assert.equal(isRight(q, { kind: 'attribute', entityId: 'claw-watch', attribute: 'weight' }), false);
     assert.equal(isRight(q, { kind: 'overview', entityId: 'claw-watch' }), false);
     assert.equal(isRight(q, undefined), false);
-  });
-
-  it('measures reliability: accuracy against confidence per bin, ECE and Brier score', () => {
-    const r = reliability([
-      { p: 0.9, y: true },
-      { p: 0.9, y: false },
-      { p: 0.1, y: false },
-      { p: 0.1, y: false, weight: 2 },
-    ]);
-    assert.equal(r.bins.length, 2);
-    // Bin 0.9: accuracy 0.5 (gap 0.4, weight 2 of 5); bin 0.1: accuracy 0 (gap 0.1, weight 3 of 5).
-    assert.equal(r.ece, 0.22);
-    assert.equal(r.brier, Math.round(((0.01 + 0.81 + 0.01 + 2 * 0.01) / 5) * 10_000) / 10_000);
   });
 
   it('fits a calibrator that is sure of plain questions and not of near misses', async () => {

@@ -8,7 +8,7 @@ import {
 } from '../../../../inference/fasttext/calibration.js';
 import { fitLogistic, predictLogistic } from '../../../../inference/fasttext/logistic.js';
 import type { LogisticRow } from '../../../../inference/fasttext/logistic.js';
-import { createPrng } from '../../../../inference/fasttext/prng.js';
+import { createPrng } from '../../../../core/math/prng.js';
 import { scoreText } from '../../../../inference/fasttext/reference.js';
 import { stratifiedFolds, stratifiedSplit, syntheticOutOfScope } from '../../../../inference/fasttext/split.js';
 import { trainClassifier } from '../../../../inference/fasttext/train-classifier.js';
