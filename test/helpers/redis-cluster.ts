@@ -14,7 +14,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cluster, Redis } from 'ioredis';
-import { uniquePrefix } from './redis.js';
+import { fastForwardKeys, keysUnder, uniquePrefix } from './redis.js';
 
 const HOST = '127.0.0.1';
 const NODE_COUNT = 3;
@@ -225,29 +225,13 @@ export function newClusterClient(nodes: readonly string[]): Cluster {
 /** Every key starting with `prefix` on every master (SCAN per node). */
 export async function clusterKeysUnder(client: Cluster, prefix: string): Promise<string[]> {
   const found = new Set<string>();
-  const pattern = `${prefix.replace(/[*?[\]\\]/g, (c) => `\\${c}`)}*`;
-  for (const node of client.nodes('master')) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-      for (const key of keys) found.add(key);
-      cursor = next;
-    } while (cursor !== '0');
-  }
+  for (const node of client.nodes('master')) for (const key of await keysUnder(node, prefix)) found.add(key);
   return [...found];
 }
 
-const FAST_FORWARD_LUA = `
-local left = redis.call('PTTL', KEYS[1])
-if left < 0 then return left end
-if left <= tonumber(ARGV[1]) then redis.call('DEL', KEYS[1]) return 0 end
-redis.call('PEXPIRE', KEYS[1], left - tonumber(ARGV[1]))
-return left - tonumber(ARGV[1])
-`;
-
 /** Simulates `ms` passing for every key under `prefix` (shortens TTLs; see `fastForward` in redis.ts). */
 export async function clusterFastForward(client: Cluster, prefix: string, ms: number): Promise<void> {
-  for (const key of await clusterKeysUnder(client, prefix)) await client.eval(FAST_FORWARD_LUA, 1, key, ms);
+  await fastForwardKeys(client, await clusterKeysUnder(client, prefix), ms);
 }
 
 /** What `useRedisCluster()` gives a describe. Read the fields inside tests and hooks, after before() ran. */

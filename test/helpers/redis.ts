@@ -4,7 +4,7 @@
  * with one printed notice per process instead of failing.
  */
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { Redis, type Cluster } from 'ioredis';
 
 /** Per-client settings tests may choose. */
 export interface TestClientOptions {
@@ -114,7 +114,12 @@ return left - tonumber(ARGV[1])
  * so TTL behaviour is tested against real Redis without sleeping. Keys without a TTL are untouched.
  */
 export async function fastForward(redis: Redis, prefix: string, ms: number): Promise<void> {
-  for (const key of await keysUnder(redis, prefix)) await redis.eval(FAST_FORWARD_LUA, 1, key, ms);
+  await fastForwardKeys(redis, await keysUnder(redis, prefix), ms);
+}
+
+/** {@link fastForward} for the given keys, on a single node or a cluster. */
+export async function fastForwardKeys(client: Redis | Cluster, keys: readonly string[], ms: number): Promise<void> {
+  for (const key of keys) await client.eval(FAST_FORWARD_LUA, 1, key, ms);
 }
 
 /** What `useRedis()` gives a suite. Read the fields inside tests/hooks, after the `before` hook ran. */
