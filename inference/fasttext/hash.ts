@@ -1,24 +1,7 @@
-/** 32-bit FNV-1a over UTF-16 code units: stable across platforms and Node versions. */
-
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
-
-/** Continues an FNV-1a hash with the code units of `text`. */
-export function fnv1aUpdate(hash: number, text: string): number {
-  let h = hash;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, FNV_PRIME);
-  }
-  return h >>> 0;
-}
-
-/** FNV-1a of `text` started from the standard offset basis. */
-export function fnv1a(text: string): number {
-  return fnv1aUpdate(FNV_OFFSET, text);
-}
+/** Feature hashing for the fastText-style featurizer (FNV-1a, core/math/hash). */
+import { fnv1a, fnv1aUpdate } from '../../core/math/hash.js';
 
 /** Hash of `text` into one of `buckets` buckets, namespaced by a feature-kind tag. */
 export function bucketOf(tag: string, text: string, buckets: number): number {
-  return fnv1aUpdate(fnv1aUpdate(FNV_OFFSET, tag), text) % buckets;
+  return fnv1aUpdate(fnv1a(tag), text) % buckets;
 }

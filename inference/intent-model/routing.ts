@@ -1,6 +1,6 @@
 /** Pure routing decisions for a candidate model: canary share by a stable hash of the conversation key. */
 
-import { fnv1a } from '../fasttext/hash.js';
+import { fnv1a } from '../../core/math/hash.js';
 
 /** How a newly trained or swapped-in model is rolled out. */
 export type RolloutMode = 'replace' | 'shadow' | 'canary';

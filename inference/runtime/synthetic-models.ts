@@ -3,20 +3,15 @@
  * benchmarks and smoke checks of the runtime (no downloaded weights anywhere). Built with the hand-written ModelProto
  * encoder of inference/onnx.
  */
+import { createPrng } from '../../core/math/prng.js';
 import { encodeOnnxModel } from '../onnx/index.js';
 import type { OnnxNode, OnnxTensor } from '../onnx/index.js';
 
 /** Deterministic pseudo-random floats in [-scale, scale) (mulberry32). */
 export function seededFloats(length: number, seed: number, scale = 1): Float32Array {
   const out = new Float32Array(length);
-  let a = seed >>> 0;
-  for (let i = 0; i < length; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1) * scale;
-  }
+  const prng = createPrng(seed);
+  for (let i = 0; i < length; i++) out[i] = (prng.next() * 2 - 1) * scale;
   return out;
 }
 

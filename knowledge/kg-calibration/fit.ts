@@ -4,9 +4,9 @@
  * `diagnostics`, its reliability is also measured out of fold: models fitted without a fold score that fold.
  */
 import type { KgCalibrator } from '../../core/engine/types.js';
+import { fnv1a } from '../../core/math/hash.js';
 import { fitLogistic, predictLogistic, type LogisticModel, type LogisticSample } from '../../core/math/logistic.js';
 import { reliability, type Reliability, type Scored } from '../../core/math/reliability.js';
-import { fnv1a } from '../retrieval/hashed-embedder.js';
 import type { KgCaseCategory } from './case-types.js';
 import { kgSamples, type KgSample, type KgSampleOptions } from './samples.js';
 

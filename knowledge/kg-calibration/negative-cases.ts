@@ -7,7 +7,7 @@
 import { FAQ_INTENT_PREFIX } from '../../core/engine/decide.js';
 import type { ConversationContext } from '../../core/engine/context.js';
 import type { KnowledgeGraph } from '../../core/engine/types.js';
-import { fnv1a } from '../retrieval/hashed-embedder.js';
+import { fnv1a } from '../../core/math/hash.js';
 import { GENERIC_OUT_OF_SCOPE } from '../retrieval/out-of-scope.js';
 import type { CaseBuilder } from './case-types.js';
 import { fill, otherModel, withoutAttributes, withoutEntities } from './graph-parts.js';

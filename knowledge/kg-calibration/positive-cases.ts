@@ -5,7 +5,7 @@
  */
 import type { ConversationContext } from '../../core/engine/context.js';
 import type { KnowledgeGraph } from '../../core/engine/types.js';
-import { fnv1a } from '../retrieval/hashed-embedder.js';
+import { fnv1a } from '../../core/math/hash.js';
 import type { CaseBuilder } from './case-types.js';
 import { fill, variantWords, withoutSynonyms, withTypo } from './graph-parts.js';
 import * as T from './templates.js';

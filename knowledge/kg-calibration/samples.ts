@@ -11,9 +11,9 @@ import { resolveKgQuestion, type KgQuestion } from '../../core/engine/kg-questio
 import { trainingExamples } from '../../core/engine/training.js';
 import type { BotDefinition } from '../../core/engine/types.js';
 import { botVocabulary } from '../../core/engine/vocabulary.js';
+import { fnv1a } from '../../core/math/hash.js';
 import type { IntentClassifier } from '../../core/ports/inference.js';
 import type { ClassifierFactory } from '../retrieval/calibration-fit.js';
-import { fnv1a } from '../retrieval/hashed-embedder.js';
 import type { KgCase, KgCaseCategory, KgCaseOptions, KgTruth } from './case-types.js';
 import { generateKgCases } from './cases.js';
 

@@ -7,9 +7,9 @@
  */
 import type { IntentClassifier } from '../../core/ports/inference.js';
 import type { TrainingExample } from '../../core/engine/types.js';
+import { fnv1a } from '../../core/math/hash.js';
 import { fitLogistic, predictLogistic, type LogisticModel, type LogisticSample } from '../../core/math/logistic.js';
 import type { Tokenizer } from '../text/tokenizer.js';
-import { fnv1a } from './hashed-embedder.js';
 import { GENERIC_OUT_OF_SCOPE } from './out-of-scope.js';
 import { createRankerCore } from './ranker-core.js';
 import type { AnswerUnit } from './units.js';

@@ -3,6 +3,7 @@
  * hashing), weighted by IDF fitted on the knowledge base, L2-normalised. Deterministic, no model, no download.
  */
 import { normalizeForPhrases } from '../../core/engine/phrases.js';
+import { fnv1a } from '../../core/math/hash.js';
 import type { Embedder } from '../../core/ports/inference.js';
 import { stemWord } from '../text/stem.js';
 
@@ -28,16 +29,6 @@ export function hashedFeatures(text: string): string[] {
     for (let i = 0; i + 3 <= padded.length; i++) out.push(padded.slice(i, i + 3));
   }
   return out;
-}
-
-/** 32-bit FNV-1a. */
-export function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
 }
 
 export interface HashedEmbedderOptions {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 
 import { DEFAULT_FEATURIZER, featurize } from '../../../../inference/fasttext/featurizer.js';
-import { fnv1a } from '../../../../inference/fasttext/hash.js';
+import { fnv1a } from '../../../../core/math/hash.js';
 import { normalizeText, segment } from '../../../../inference/fasttext/normalize.js';
 
 describe('fasttext featurizer', () => {
