@@ -253,13 +253,19 @@ export function resolveKgQuestion(text: string, graph: GraphIndex, context: Conv
     };
   }
   if (mentioned === undefined && linked === undefined) return out;
-  const found = graph.findValue(entityId, attribute);
+  // A remembered variant asked for an attribute its product lists ("那黑色的呢?" then "有哪些颜色?"): the list
+  // is the product's, not the one value of the variant.
+  const asked =
+    entityFrom === 'memory' && variant === undefined ? listedByProduct(graph, entityId, attribute) : undefined;
+  const target = asked ?? entityId;
+  const found = graph.findValue(target, attribute);
   if (found === undefined) return out;
   return {
     ...out,
+    ...(asked === undefined ? {} : { focus: asked }),
     question: {
       kind: 'attribute',
-      entityId,
+      entityId: target,
       attribute,
       found,
       entityScore,
@@ -270,4 +276,12 @@ export function resolveKgQuestion(text: string, graph: GraphIndex, context: Conv
       evidence,
     },
   };
+}
+
+/** The product of variant `id` when the product holds several values of `attribute` (else undefined). */
+function listedByProduct(graph: GraphIndex, id: string, attribute: string): string | undefined {
+  const product = graph.productOf(id);
+  if (product === id) return undefined;
+  const value = graph.findValue(product, attribute)?.value;
+  return Array.isArray(value) && value.length > 1 ? product : undefined;
 }

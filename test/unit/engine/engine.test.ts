@@ -114,6 +114,18 @@ describe('dialogue engine on the demo shop', () => {
       .expectReply('爪耳机的售价是 ¥899。');
   });
 
+  it('answers a list the product holds from the product, not the remembered variant', async () => {
+    await createFlow({ engine })
+      .user('爪机15多少钱')
+      .user('那黑色的呢')
+      .expectSources('kg:claw-phone-15-black:price')
+      .user('有哪些颜色')
+      .expectReply(/黑色.*白色/)
+      .expectSources('kg:claw-phone-15:color')
+      .user('what about the white one?')
+      .expectSources('kg:claw-phone-15-white:color');
+  });
+
   it('uses the product of a variant for attributes the variant lacks', async () => {
     await createFlow({ engine })
       .user('is the claw buds in stock?')
