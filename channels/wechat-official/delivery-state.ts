@@ -10,6 +10,7 @@ import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { KeyValue, Locks } from '../../core/ports/kv.js';
 import type { WechatMessage } from './outbound.js';
+import { parseJsonList } from './json-list.js';
 
 /** A finished turn's answer. */
 export interface StoredReply {
@@ -77,16 +78,8 @@ export function createDeliveryState(
   const carriedKey = (id: string) => `wechat:carried:${tag}:${id}`;
   const { kv } = deps;
 
-  const readPending = async (openid: string): Promise<PendingEntry[]> => {
-    const raw = await kv.get(pendingKey(openid));
-    if (raw === undefined) return [];
-    try {
-      const list = JSON.parse(raw) as unknown;
-      return Array.isArray(list) ? (list as PendingEntry[]) : [];
-    } catch {
-      return [];
-    }
-  };
+  const readPending = async (openid: string): Promise<PendingEntry[]> =>
+    parseJsonList<PendingEntry>(await kv.get(pendingKey(openid)));
 
   /** Runs `fn` holding the user's pending lock; undefined when the lock could not be had in time (`strict`: throws). */
   const withPendingLock = async <T>(openid: string, fn: () => Promise<T>, strict = false): Promise<T | undefined> => {

@@ -12,6 +12,7 @@ import { describeError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { KeyValue, Locks } from '../../core/ports/kv.js';
 import type { PushHeader } from './inbound.js';
+import { parseJsonList } from './json-list.js';
 
 /** An answer owed to a user: what is needed to run (or look up) its turn again and deliver it. */
 export interface OwedAnswer {
@@ -44,16 +45,6 @@ export interface Obligations {
 }
 
 const TTL_MS = 24 * 60 * 60 * 1000;
-
-function parseList<T>(raw: string | undefined): T[] {
-  if (raw === undefined) return [];
-  try {
-    const list = JSON.parse(raw) as unknown;
-    return Array.isArray(list) ? (list as T[]) : [];
-  } catch {
-    return [];
-  }
-}
 
 export function createObligations(
   options: { readonly appId: string },
@@ -91,7 +82,7 @@ export function createObligations(
   const updateOwers = async (change: (owers: string[]) => string[]): Promise<void> => {
     const lock = await locks.acquire(`wechat-owers:${tag}`, { ttlMs: 5_000, waitMs: 5_000 });
     try {
-      const owers = change(parseList<string>(await kv.get(owersKey)));
+      const owers = change(parseJsonList<string>(await kv.get(owersKey)));
       if (owers.length === 0) await kv.delete(owersKey);
       else await kv.set(owersKey, JSON.stringify(owers), TTL_MS);
     } finally {
@@ -117,7 +108,7 @@ export function createObligations(
       return; // another process is adopting them
     }
     try {
-      const theirs = parseList<OwedAnswer>(await kv.get(listKey(owner)));
+      const theirs = parseJsonList<OwedAnswer>(await kv.get(listKey(owner)));
       if (theirs.length > 0) {
         for (const answer of theirs) if (!entries.has(answer.id)) entries.set(answer.id, answer);
         await save(); // ours before theirs is removed: a crash now leaves them owed twice, never lost
@@ -146,7 +137,7 @@ export function createObligations(
     owned: () => [...entries.values()],
     async adoptOrphans() {
       if (liveness === undefined) return;
-      const owers = parseList<string>(await kv.get(owersKey));
+      const owers = parseJsonList<string>(await kv.get(owersKey));
       if (!owers.includes(liveness.id)) {
         // Not listed yet (listed ahead of the first acknowledgement), or removed meanwhile (our liveness lapsed).
         registered = false;
