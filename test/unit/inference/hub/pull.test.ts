@@ -121,13 +121,19 @@ describe('inference/hub pullModel (loopback fake hub)', () => {
 
   it('works with a mirror that refuses HEAD (pinned hash still checked)', async () => {
     hub.faults.noHead = true;
-    const result = await pullModel({
-      id: ID,
-      endpoint: hub.endpoint,
-      dir,
-      files: ['onnx/model.onnx'],
-      sha256: { 'onnx/model.onnx': sha256(weights) },
-    });
+    const pull = (pin: string) =>
+      pullModel({
+        id: ID,
+        endpoint: hub.endpoint,
+        dir,
+        files: ['onnx/model.onnx'],
+        sha256: { 'onnx/model.onnx': pin },
+      });
+    // `verified: 'pinned'` only says a pin was given: a wrong pin must still be refused without HEAD's hash.
+    await assert.rejects(pull('f'.repeat(64)), isCode('inference.model_invalid'));
+    assert.ok(!existsSync(join(dir, 'onnx', 'model.onnx')));
+    const result = await pull(sha256(weights));
+    assert.ok(hub.requests.some((r) => r.method === 'HEAD'));
     assert.deepEqual(readFileSync(join(dir, 'onnx', 'model.onnx')), Buffer.from(weights));
     assert.equal(result.files[0]?.verified, 'pinned');
   });
