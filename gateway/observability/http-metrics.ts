@@ -1,10 +1,9 @@
 /**
- * The first Express middleware: gives every request an id (X-Request-Id, echoed on the response and bound to
- * `req.log`), and on finish counts it and records its latency by route pattern (`/api/v1/sessions/:id`, never the
- * raw URL, so label sets stay bounded).
+ * The first Express middleware: gives every request an id (X-Request-Id, echoed on the response, kept in
+ * `req.observability` and put on the request's log lines through the request context), and on finish counts it and
+ * records its latency by route pattern (`/api/v1/sessions/:id`, never the raw URL, so label sets stay bounded).
  */
 import type { RequestHandler, Request } from 'express';
-import type { Logger } from '../../core/logger.js';
 import type { MetricFamilies } from './metrics.js';
 import { acceptRequestId, REQUEST_ID_HEADER } from './request-id.js';
 import type { RequestContext } from './request-context.js';
@@ -13,8 +12,6 @@ import type { RequestContext } from './request-context.js';
 export interface RequestObservability {
   /** The request id (also in the X-Request-Id response header). */
   requestId: string;
-  /** A child logger bound to the request id. */
-  log: Logger;
 }
 
 declare module 'express-serve-static-core' {
@@ -51,7 +48,6 @@ function routeOf(req: Request, mounts: readonly string[]): string {
 /** Creates the middleware. `mounts`: paths of channel handlers mounted without a route pattern (Slack's Bolt). */
 export function observeRequests(deps: {
   readonly families: MetricFamilies;
-  readonly log: Logger;
   readonly mounts: readonly string[];
   /** When given, the rest of the request runs with its id in context (log lines get `requestId`). */
   readonly context?: RequestContext | undefined;
@@ -61,7 +57,7 @@ export function observeRequests(deps: {
     const started = process.hrtime.bigint();
     const requestId = acceptRequestId(req.headers[REQUEST_ID_HEADER]);
     res.setHeader('X-Request-Id', requestId);
-    req.observability = { requestId, log: deps.log.child({ requestId }) };
+    req.observability = { requestId };
     res.once('finish', () => {
       const labels = {
         method: METHODS.has(req.method) ? req.method : 'OTHER',

@@ -70,7 +70,7 @@ export function createObservability(config: AppConfig, deps: ObservabilityDeps):
   return {
     metrics,
     audit,
-    httpMiddleware: (mounts) => observeRequests({ families: f, log: deps.log, mounts, context: deps.requestContext }),
+    httpMiddleware: (mounts) => observeRequests({ families: f, mounts, context: deps.requestContext }),
     auditRouter: Router().use(auditRequests({ audit })),
     metricsRouter: (authenticateAdmin) =>
       metricsRoutes(

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { silentLogger } from '../../../core/logger.js';
 import { observeRequests, routeLabel } from '../../../gateway/observability/http-metrics.js';
 import { createGatewayMetrics } from '../../../gateway/observability/metrics.js';
 import { acceptRequestId } from '../../../gateway/observability/request-id.js';
@@ -45,7 +44,7 @@ describe('HTTP metrics and request ids', () => {
     const metrics = createGatewayMetrics({ processMetrics: false });
     const app = express();
     const seen: string[] = [];
-    app.use(observeRequests({ families: metrics.families, log: silentLogger, mounts: [] }));
+    app.use(observeRequests({ families: metrics.families, mounts: [] }));
     app.get('/api/v1/sessions/:id', (req, res) => {
       seen.push(req.observability?.requestId ?? '');
       res.json({ id: req.params.id });
