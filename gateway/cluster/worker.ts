@@ -47,7 +47,7 @@ export function createWorkerMetrics(proc: WorkerProcess, options: { timeoutMs?: 
       const listener = (message: unknown): void => {
         if (!isMessage(message, 'clawbot:metrics:collect')) return;
         void metrics
-          .render() // runs the scrape-time refreshers
+          .refresh()
           .then(() => metrics.registry.getMetricsAsJSON())
           .then(
             (json) => proc.send({ type: 'clawbot:metrics:json', id: message.id, metrics: json }),

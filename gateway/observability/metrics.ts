@@ -50,7 +50,9 @@ export interface GatewayMetrics {
   readonly port: Metrics;
   /** Registers a callback run before each scrape (gauges read from their sources). Errors are swallowed. */
   onScrape(refresh: () => Promise<void> | void): void;
-  /** The exposition text (`text/plain; version=0.0.4`). */
+  /** Runs the scrape callbacks (what `render` does first; a worker of `--workers N` sends JSON instead of text). */
+  refresh(): Promise<void>;
+  /** The exposition text (`text/plain; version=0.0.4`), after `refresh`. */
   render(): Promise<string>;
   readonly contentType: string;
 }
@@ -182,13 +184,17 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
   };
 
   const refreshers: (() => Promise<void> | void)[] = [];
+  const refresh = async (): Promise<void> => {
+    await Promise.all(refreshers.map(async (r) => r()).map((p) => p.catch(() => undefined)));
+  };
   return {
     registry,
     families,
     port,
-    onScrape: (refresh) => void refreshers.push(refresh),
+    onScrape: (r) => void refreshers.push(r),
+    refresh,
     async render() {
-      await Promise.all(refreshers.map(async (r) => r()).map((p) => p.catch(() => undefined)));
+      await refresh();
       return registry.metrics();
     },
     contentType: registry.contentType,

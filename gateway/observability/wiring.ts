@@ -42,8 +42,6 @@ export interface Observability {
   instrumentMemory(memory: ConversationMemory): ConversationMemory;
   /** Starts reading the sources (events, scrape-time gauges). Returns a stop function. */
   watch(sources: ObservedSources): () => void;
-  /** The exposition text (aggregated across workers when `aggregate` is given). */
-  render(): Promise<{ text: string; contentType: string }>;
 }
 
 export interface ObservabilityDeps {
@@ -112,6 +110,5 @@ export function createObservability(config: AppConfig, deps: ObservabilityDeps):
         for (const stop of stops) stop();
       };
     },
-    render: async () => ({ text: await metrics.render(), contentType: metrics.contentType }),
   };
 }
