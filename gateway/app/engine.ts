@@ -68,10 +68,13 @@ export async function loadEngine(config: AppConfig, deps: LoadEngineDeps): Promi
       ? createLruQaCache({ ttlMs }, { clock: deps.clock })
       : createKvQaCache({ kv: deps.kv, ttlMs, prefix: 'qa:' });
   const timings: Record<string, number> = {};
-  const build = async (): Promise<KnowledgeEngine> => {
+  const read = async (): Promise<BotDefinition> => {
     const t0 = performance.now();
     const bot = await loadBotFolder(botDir);
-    const t1 = performance.now();
+    timings['botLoadMs'] = performance.now() - t0;
+    return bot;
+  };
+  const build = async (bot: BotDefinition): Promise<KnowledgeEngine> => {
     const built = await createKnowledgeEngine(
       {
         bot,
@@ -90,17 +93,17 @@ export async function loadEngine(config: AppConfig, deps: LoadEngineDeps): Promi
       },
       { clock: deps.clock, ...(deps.log === undefined ? {} : { log: deps.log }) },
     );
-    timings['botLoadMs'] = t1 - t0;
     timings['classifierBuildMs'] = built.timings['classifierBuildMs'] ?? 0;
     timings['rankerBuildMs'] = built.timings['rankerBuildMs'] ?? 0;
     timings['kgCalibrationMs'] = built.timings['kgCalibrationMs'] ?? 0;
     return built;
   };
-  const initial = await build();
+  const initial = await build(await read());
   const reloadable = createReloadableEngine(
     initial,
     {
-      load: build,
+      read,
+      build,
       ...(deps.watch === false ? {} : { watchDir: botDir }),
       onSwap: () => cache.clear(),
     },

@@ -3,14 +3,21 @@
  * Turns already running finish on the version they started with; the QA cache is invalidated on every swap.
  */
 import { watch, type FSWatcher } from 'node:fs';
+import type { BotDefinition } from '../../core/engine/types.js';
 import { describeError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { DialogueEngine } from '../../core/ports/dialogue.js';
-import type { KnowledgeEngine } from './build.js';
+import { botVersion, type KnowledgeEngine } from './build.js';
 
 export interface ReloadableEngineOptions {
-  /** Builds the engine from the current files (throws when they are invalid: the old version stays). */
-  readonly load: () => Promise<KnowledgeEngine>;
+  /** Reads the bot from the current files (throws when they are invalid: the old version stays). */
+  readonly read: () => Promise<BotDefinition>;
+  /**
+   * Builds the engine for a bot read (classifier, ranker and graph calibration: the costly part). Called only when
+   * the bot's version differs from the one serving: a change event that leaves the content as it was (a file
+   * saved unchanged, an editor's swap file in the folder) costs a read, not a build.
+   */
+  readonly build: (bot: BotDefinition) => Promise<KnowledgeEngine>;
   /** Folder to watch; without it only explicit `reload()` calls reload. */
   readonly watchDir?: string;
   /** Quiet time after the last change before reloading (default 300 ms): editors write files in bursts. */
@@ -50,8 +57,9 @@ export function createReloadableEngine(
   const reloadOnce = async (): Promise<ReloadOutcome> => {
     const started = performance.now();
     try {
-      const next = await options.load();
-      if (next.version === current.version) return 'unchanged';
+      const bot = await options.read();
+      if (botVersion(bot) === current.version) return 'unchanged';
+      const next = await options.build(bot);
       const previous = current;
       current = next;
       swaps++;
