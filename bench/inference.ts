@@ -7,7 +7,7 @@
  *       Ours is calibrated twice: on a held-out split of train (val untouched), and with the official protocol
  *       (calibrate on val + oos_val) estimated by 2-fold cross-fitting over val (calibrate on one half, score the other).
  *   BANKING77 (seeded stratified 10% split of train) and xSID-zh (5-fold cross-validation on zh.valid) top-1.
- *   (b) runtime overhead / batching gain: bench/inference-runtime.ts, when present (BENCH_SKIP_RUNTIME=1 skips it).
+ *   (b) runtime overhead / batching gain: bench/inference-runtime.ts (BENCH_SKIP_RUNTIME=1 skips it).
  *
  *   npm run bench:inference        # needs ../shared/datasets (or BENCH_DATASETS=DIR); writes bench/results/inference.json
  */
@@ -26,6 +26,7 @@ import type { EvalDetails } from '../inference/eval/run-eval.js';
 import type { LabeledText } from '../inference/fasttext/dataset.js';
 import { createPrng, shuffleInPlace } from '../core/math/prng.js';
 import { stratifiedFolds, stratifiedSplit } from '../inference/fasttext/split.js';
+import { runRuntimeBench } from './inference-runtime.js';
 
 const THRESHOLD = 0.8;
 const DATASETS = process.env.BENCH_DATASETS ?? path.resolve(import.meta.dirname, '../../shared/datasets');
@@ -224,12 +225,9 @@ async function main(): Promise<void> {
       banking77: await banking(dir),
       xsid_zh: await xsid(dir),
     };
-    if (process.env.BENCH_SKIP_RUNTIME !== '1' && existsSync(path.join(import.meta.dirname, 'inference-runtime.ts'))) {
+    if (process.env.BENCH_SKIP_RUNTIME !== '1') {
       log('runtime overhead and batching (bench/inference-runtime.ts) ...');
-      const runtimeBench = (await import('./inference-runtime.js')) as {
-        runRuntimeBench?: () => Promise<unknown>;
-      };
-      if (runtimeBench.runRuntimeBench !== undefined) result.runtime = await runtimeBench.runRuntimeBench();
+      result.runtime = await runRuntimeBench();
     }
     const out = path.join(import.meta.dirname, 'results');
     mkdirSync(out, { recursive: true });
