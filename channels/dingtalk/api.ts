@@ -8,7 +8,7 @@
 import type { Clock } from '../../core/clock.js';
 import { BotError, ChannelApiError, describeError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
-import type { Metrics } from '../../core/ports/metrics.js';
+import { countOutcome, type Metrics } from '../../core/ports/metrics.js';
 import { checkOutboundUrl, redactUrl } from './hosts.js';
 import { createTokenBroker, type TokenBroker } from './token-broker.js';
 
@@ -137,46 +137,36 @@ export function createDingTalkApi(options: DingTalkApiOptions, deps: DingTalkApi
     return { status: response.status, json };
   };
 
-  const counted = async <T>(work: () => Promise<T>): Promise<T> => {
-    try {
-      const result = await work();
-      deps.metrics?.increment('channel.token_refresh', { channel: CHANNEL, outcome: 'ok' });
-      return result;
-    } catch (error: unknown) {
-      deps.metrics?.increment('channel.token_refresh', { channel: CHANNEL, outcome: 'failed' });
-      throw error;
+  const fetchAccessToken = async () => {
+    const res = await post(`${base}/v1.0/oauth2/accessToken`, {
+      appKey: options.appKey,
+      appSecret: options.appSecret,
+    });
+    const token = readString(res.json, 'accessToken');
+    const expireIn = Number(readString(res.json, 'expireIn') ?? '7200');
+    if (res.status >= 400 || token === undefined) {
+      const code = readString(res.json, 'code');
+      throw new ChannelApiError({
+        channel: CHANNEL,
+        method: 'oauth2.accessToken',
+        httpStatus: res.status,
+        ...(code === undefined ? {} : { platformCode: code }),
+        message: explainOpenApiError(
+          'oauth2.accessToken',
+          res.status,
+          code,
+          readString(res.json, 'message') ?? 'no accessToken in the response',
+        ),
+      });
     }
+    return { token, expiresInMs: (Number.isFinite(expireIn) ? expireIn : 7200) * 1000 };
   };
 
   const tokens = createTokenBroker(
     { refreshMarginMs: options.tokenRefreshMarginMs },
     {
       clock: deps.clock,
-      fetchToken: () =>
-        counted(async () => {
-          const res = await post(`${base}/v1.0/oauth2/accessToken`, {
-            appKey: options.appKey,
-            appSecret: options.appSecret,
-          });
-          const token = readString(res.json, 'accessToken');
-          const expireIn = Number(readString(res.json, 'expireIn') ?? '7200');
-          if (res.status >= 400 || token === undefined) {
-            const code = readString(res.json, 'code');
-            throw new ChannelApiError({
-              channel: CHANNEL,
-              method: 'oauth2.accessToken',
-              httpStatus: res.status,
-              ...(code === undefined ? {} : { platformCode: code }),
-              message: explainOpenApiError(
-                'oauth2.accessToken',
-                res.status,
-                code,
-                readString(res.json, 'message') ?? 'no accessToken in the response',
-              ),
-            });
-          }
-          return { token, expiresInMs: (Number.isFinite(expireIn) ? expireIn : 7200) * 1000 };
-        }),
+      fetchToken: () => countOutcome(deps.metrics, 'channel.token_refresh', { channel: CHANNEL }, fetchAccessToken()),
     },
   );
 

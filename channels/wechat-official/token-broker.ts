@@ -11,7 +11,7 @@ import type { Clock } from '../../core/clock.js';
 import { ChannelApiError, describeError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { KeyValue, Locks } from '../../core/ports/kv.js';
-import type { Metrics } from '../../core/ports/metrics.js';
+import { countOutcome, type Metrics } from '../../core/ports/metrics.js';
 import { redactSecrets, wechatApiError } from './api-errors.js';
 
 export interface TokenBrokerOptions {
@@ -127,17 +127,8 @@ export function createTokenBroker(options: TokenBrokerOptions, deps: TokenBroker
     return { token: body.access_token, expiresAt: deps.clock.now() + body.expires_in * 1000 };
   };
 
-  const counted = async (work: Promise<StoredToken>): Promise<StoredToken> => {
-    const labels = { channel: 'wechat_official' };
-    try {
-      const token = await work;
-      deps.metrics?.increment('channel.token_refresh', { ...labels, outcome: 'ok' });
-      return token;
-    } catch (error: unknown) {
-      deps.metrics?.increment('channel.token_refresh', { ...labels, outcome: 'failed' });
-      throw error;
-    }
-  };
+  const counted = (work: Promise<StoredToken>) =>
+    countOutcome(deps.metrics, 'channel.token_refresh', { channel: 'wechat_official' }, work);
 
   /** Takes the shared token if another replica refreshed it, else refreshes under the cross-replica lock. */
   const obtain = async (rejected: string | undefined, signal?: AbortSignal): Promise<string> => {

@@ -31,8 +31,22 @@ export interface Metrics {
   observe(name: HistogramName, value: number, labels?: MetricLabels): void;
 }
 
-/** A Metrics that drops everything (the default when nothing is injected). */
-export const noopMetrics: Metrics = Object.freeze({
-  increment: () => undefined,
-  observe: () => undefined,
-});
+/**
+ * Settles as `work` does and counts it under `name` with an `outcome` label, `ok` or `failed` (a platform call such
+ * as a token refresh). Nothing is counted without `metrics`.
+ */
+export async function countOutcome<T>(
+  metrics: Metrics | undefined,
+  name: CounterName,
+  labels: MetricLabels,
+  work: Promise<T>,
+): Promise<T> {
+  try {
+    const result = await work;
+    metrics?.increment(name, { ...labels, outcome: 'ok' });
+    return result;
+  } catch (error: unknown) {
+    metrics?.increment(name, { ...labels, outcome: 'failed' });
+    throw error;
+  }
+}
