@@ -138,13 +138,7 @@ export function createDeliveryState(
       await kv.set(carriedKey(id), JSON.stringify(texts), options.replyTtlMs);
     },
     async getCarried(id) {
-      const raw = await kv.get(carriedKey(id));
-      try {
-        const texts = raw === undefined ? [] : (JSON.parse(raw) as unknown);
-        return Array.isArray(texts) ? texts.filter((t): t is string => typeof t === 'string') : [];
-      } catch {
-        return [];
-      }
+      return parseJsonList<unknown>(await kv.get(carriedKey(id))).filter((t): t is string => typeof t === 'string');
     },
     async addPending(openid, entry) {
       // Strict: an answer that cannot be kept now is not dropped; the caller's owed answer is retried.
