@@ -9,26 +9,7 @@ import {
   quantizedAvailable,
   quantizeRows,
 } from '../../../knowledge/retrieval/index.js';
-
-function randomUnit(n: number, dim: number, seed: number): Float32Array {
-  let s = seed;
-  const rand = (): number => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s / 2147483648 - 0.5;
-  };
-  const out = new Float32Array(n * dim);
-  for (let i = 0; i < n; i++) {
-    let norm = 0;
-    for (let j = 0; j < dim; j++) {
-      // Uneven scales per dimension, as real embeddings have.
-      const v = rand() * (1 + (j % 7));
-      out[i * dim + j] = v;
-      norm += v * v;
-    }
-    for (let j = 0; j < dim; j++) out[i * dim + j]! /= Math.sqrt(norm);
-  }
-  return out;
-}
+import { randomUnitVectors } from '../../helpers/vectors.js';
 
 const both = { quantized: true, hnsw: true };
 
@@ -48,7 +29,7 @@ describe('int8-scan vector index', () => {
 
   it('quantizes each dimension to fill int8, and maps a query so code dot products follow inner products', () => {
     const dim = 16;
-    const data = randomUnit(200, dim, 3);
+    const data = randomUnitVectors(200, dim, 3, { uneven: true });
     const scales = dimensionScales(data, dim);
     const codes = quantizeRows(data, scales);
     for (let j = 0; j < dim; j++) {
@@ -56,7 +37,7 @@ describe('int8-scan vector index', () => {
       for (let i = 0; i < 200; i++) max = Math.max(max, Math.abs(codes[i * dim + j]!));
       assert.equal(max, 127, `dimension ${j} uses the full int8 range`);
     }
-    const query = randomUnit(1, dim, 11);
+    const query = randomUnitVectors(1, dim, 11, { uneven: true });
     const q = quantizeQuery(query, scales);
     assert.equal(Math.max(...Array.from(q, Math.abs)), 127);
     const exact = (i: number) => data.subarray(i * dim, (i + 1) * dim).reduce((s, v, j) => s + v * query[j]!, 0);
@@ -76,9 +57,9 @@ describe('int8-scan vector index', () => {
     const dim = 64;
     // The rows live at a byte offset inside a larger buffer: the native scan must not read from the buffer's start.
     const backing = new Float32Array(5000 * dim + 3 * dim);
-    backing.set(randomUnit(5000, dim, 7), 3 * dim);
+    backing.set(randomUnitVectors(5000, dim, 7, { uneven: true }), 3 * dim);
     const data = backing.subarray(3 * dim);
-    const queries = randomUnit(40, dim, 99);
+    const queries = randomUnitVectors(40, dim, 99, { uneven: true });
     const exact = createExactIndex(data, dim);
     const quantized = createQuantizedIndex(data, dim);
     assert.equal(quantized.kind, 'quantized');
@@ -101,7 +82,7 @@ describe('int8-scan vector index', () => {
 
   it('createVectorIndex builds the kind the policy names', function () {
     if (!quantizedAvailable()) this.skip();
-    const data = randomUnit(100, 8, 5);
+    const data = randomUnitVectors(100, 8, 5, { uneven: true });
     assert.equal(createVectorIndex(data, 8).kind, 'exact');
     assert.equal(createVectorIndex(data, 8, { quantizedThreshold: 50 }).kind, 'quantized');
     assert.equal(createVectorIndex(data, 8, { kind: 'quantized' }).kind, 'quantized');

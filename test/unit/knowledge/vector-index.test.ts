@@ -6,25 +6,7 @@ import {
   hnswAvailable,
   packVectors,
 } from '../../../knowledge/retrieval/index.js';
-
-function randomUnit(n: number, dim: number, seed: number): Float32Array {
-  let s = seed;
-  const rand = (): number => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s / 2147483648 - 0.5;
-  };
-  const out = new Float32Array(n * dim);
-  for (let i = 0; i < n; i++) {
-    let norm = 0;
-    for (let j = 0; j < dim; j++) {
-      const v = rand();
-      out[i * dim + j] = v;
-      norm += v * v;
-    }
-    for (let j = 0; j < dim; j++) out[i * dim + j]! /= Math.sqrt(norm);
-  }
-  return out;
-}
+import { randomUnitVectors } from '../../helpers/vectors.js';
 
 describe('vector indexes', () => {
   it('exact search returns the highest inner products, best first', () => {
@@ -45,8 +27,8 @@ describe('vector indexes', () => {
       this.skip();
     }
     const dim = 32;
-    const data = randomUnit(2000, dim, 7);
-    const queries = randomUnit(50, dim, 99);
+    const data = randomUnitVectors(2000, dim, 7);
+    const queries = randomUnitVectors(50, dim, 99);
     const exact = createExactIndex(data, dim);
     const hnsw = createHnswIndex(data, dim, { connectivity: 16, efConstruction: 128, efSearch: 128 });
     assert.equal(hnsw.kind, 'hnsw');
