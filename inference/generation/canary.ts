@@ -2,9 +2,6 @@
 
 import { fnv1a } from '../../core/math/hash.js';
 
-/** FNV-1a 32-bit hash of a string's UTF-16 code units (core/math/hash). */
-export const fnv1a32 = fnv1a;
-
 /** Whether `conversationKey` belongs to the canary `share` (0..1) of traffic. */
 export function inCanary(conversationKey: string, share: number): boolean {
   if (share <= 0) return false;

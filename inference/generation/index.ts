@@ -1,5 +1,5 @@
 /** Optional text generation through OpenAI-compatible endpoints with default/fallback/shadow/canary routing. */
-export { fnv1a32, inCanary } from './canary.js';
+export { inCanary } from './canary.js';
 export { CompletionError, complete } from './chat-client.js';
 export type { Completion, CompletionSettings } from './chat-client.js';
 export { generationEndpointSchema, generationOptionsSchema } from './options.js';
