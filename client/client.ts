@@ -1,7 +1,9 @@
 /**
  * The typed Clawbot client: chat, sessions, server-sent events, pairing and tokens, over `fetch` only
- * (Node >= 18, browsers, Deno, Bun). No dependencies.
+ * (Node >= 18, browsers, Deno, Bun). No dependencies: its one import outside client/ is core/clock.ts of the same
+ * package, which imports nothing.
  */
+import { systemClock } from '../core/clock.js';
 import { apiErrorFrom, ClawbotPairingError } from './errors.js';
 import { parseServerSentEvents } from './sse.js';
 import type {
@@ -85,24 +87,6 @@ export interface ClawbotClient {
 
 const RENEW_BEFORE_MS = 30_000;
 
-function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted === true) {
-      reject(signal.reason as Error);
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason as Error);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 async function readBody(response: Response): Promise<unknown> {
   const text = await response.text();
   if (!(response.headers.get('content-type') ?? '').includes('json')) return text;
@@ -131,8 +115,8 @@ function parseData(data: string): unknown {
 export function createClawbotClient(options: ClawbotClientOptions): ClawbotClient {
   const base = options.baseUrl.replace(/\/+$/, '');
   const doFetch: FetchLike = options.fetch ?? ((url, init) => fetch(url, init));
-  const sleep = options.sleep ?? defaultSleep;
-  const now = options.now ?? (() => Date.now());
+  const sleep = options.sleep ?? ((ms: number, signal?: AbortSignal) => systemClock.sleep(ms, signal));
+  const now = options.now ?? (() => systemClock.now());
   let cached: { token: string; renewAt: number } | undefined;
 
   const call = (path: string, init: Init): Promise<Response> =>
