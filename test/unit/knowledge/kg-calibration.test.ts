@@ -143,6 +143,24 @@ describe('graph answer calibration', function () {
     assert.equal(trained, 2);
   });
 
+  it('adds no classifier training to a build: its held-out folds are the ranker calibration’s unit folds', async () => {
+    const trainings = async (kgCalibration: boolean): Promise<number> => {
+      let trained = 0;
+      await createKnowledgeEngine({
+        bot,
+        kgCalibration,
+        classifierFactory: (examples) => {
+          trained++;
+          return lexicalClassifierFactory(examples);
+        },
+      });
+      return trained;
+    };
+    const without = await trainings(false);
+    assert.ok(without > 1);
+    assert.equal(await trainings(true), without);
+  });
+
   it('is used by the knowledge engine: near misses are handed off, not guessed', async () => {
     const built = await createKnowledgeEngine({ bot, classifierFactory: lexicalClassifierFactory });
     assert.ok(built.kg?.calibrator !== undefined);
