@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../../core/clock.js';
-import { isBotError, type ErrorCode } from '../../../core/errors.js';
 import {
   createApiKeyMatcher,
   createAuthenticator,
@@ -9,18 +8,10 @@ import {
   parseScopes,
   verifyToken,
 } from '../../../gateway/auth/index.js';
+import { rejectsWithCode } from './support.js';
 
 const SECRET = 'a-very-long-jwt-secret-for-tests-0123456789';
 const KEY = 'cb_test_key_0123456789abcdef';
-
-async function rejectsWithCode(promise: Promise<unknown>, code: ErrorCode, message?: RegExp): Promise<void> {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(isBotError(error), String(error));
-    assert.equal(error.code, code, error.message);
-    if (message !== undefined) assert.match(error.message, message);
-    return true;
-  });
-}
 
 describe('authenticator', () => {
   const clock = new ManualClock();

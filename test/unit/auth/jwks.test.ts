@@ -3,8 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { ManualClock } from '../../../core/clock.js';
-import { isBotError, type ErrorCode } from '../../../core/errors.js';
 import { createAuthenticator, createJwksVerifier } from '../../../gateway/auth/index.js';
+import { rejectsWithCode } from './support.js';
 
 const ISSUER = 'https://idp.example.test/';
 const HS_SECRET = 'a-very-long-jwt-secret-for-tests-0123456789';
@@ -51,15 +51,6 @@ async function jwksServer(
     },
     server,
   };
-}
-
-async function rejectsWithCode(promise: Promise<unknown>, code: ErrorCode, message?: RegExp): Promise<void> {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(isBotError(error), String(error));
-    assert.equal(error.code, code, error.message);
-    if (message !== undefined) assert.match(error.message, message);
-    return true;
-  });
 }
 
 describe('JWTs verified against a JWKS URL (loopback identity provider)', () => {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { ManualClock } from '../../../core/clock.js';
-import { isBotError, type ErrorCode } from '../../../core/errors.js';
 import {
   createApiKeyMatcher,
   createAuthenticator,
@@ -11,19 +10,11 @@ import {
   narrowScopes,
 } from '../../../gateway/auth/index.js';
 import { appConfigSchema } from '../../../gateway/config/schema.js';
+import { rejectsWithCode } from './support.js';
 
 const SECRET = 'a-very-long-jwt-secret-for-tests-0123456789';
 const HASHED_KEY = 'cb_hashed_key_0123456789abcdef';
 const PARTNER_KEY = 'cb_partner_key_0123456789abcdef';
-
-async function rejectsWithCode(promise: Promise<unknown>, code: ErrorCode, message?: RegExp): Promise<void> {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(isBotError(error), String(error));
-    assert.equal(error.code, code, error.message);
-    if (message !== undefined) assert.match(error.message, message);
-    return true;
-  });
-}
 
 describe('API keys given by hash', () => {
   it('hashApiKey is sha256: plus the hex digest', () => {

@@ -3,7 +3,6 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock, systemClock } from '../../../core/clock.js';
-import { isBotError, type ErrorCode } from '../../../core/errors.js';
 import {
   createFilePairingStore,
   createPairingService,
@@ -13,18 +12,10 @@ import {
   type PairingStore,
 } from '../../../gateway/auth/index.js';
 import { useRedis } from '../../helpers/redis.js';
+import { rejectsWithCode } from './support.js';
 
 const SECRET = 'shop-web-secret-0123456789';
 const HOUR = 3_600_000;
-
-async function rejectsWithCode(promise: Promise<unknown>, code: ErrorCode, message?: RegExp): Promise<void> {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(isBotError(error), String(error));
-    assert.equal(error.code, code, error.message);
-    if (message !== undefined) assert.match(error.message, message);
-    return true;
-  });
-}
 
 /** The same behaviour over every store. `makeStore` gives a fresh, empty store; `again` another handle on it. */
 function pairingContract(name: string, setup: () => { makeStore(): Promise<PairingStore>; again(): PairingStore }) {
