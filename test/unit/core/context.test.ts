@@ -2,28 +2,15 @@ import assert from 'node:assert/strict';
 import { TurnContext } from '../../../core/context.js';
 import { ManualClock } from '../../../core/clock.js';
 import { silentLogger } from '../../../core/logger.js';
-import type { InboundMessage, OutboundMessage } from '../../../core/envelope.js';
+import type { OutboundMessage } from '../../../core/envelope.js';
 import { textOf, conversationKey } from '../../../core/envelope.js';
-
-export function message(text: string, id = 'm1'): InboundMessage {
-  return {
-    kind: 'message',
-    id,
-    receivedAt: 1,
-    conversation: { channel: 'test', tenant: 't', conversation: 'c' },
-    sender: { id: 'u' },
-    parts: [{ type: 'text', text }],
-    text,
-    mentionsBot: true,
-    raw: null,
-  };
-}
+import { textMessage } from '../../helpers/messages.js';
 
 describe('TurnContext', () => {
   function make() {
     const delivered: OutboundMessage[] = [];
     const ctx = new TurnContext({
-      event: message('hi'),
+      event: textMessage('hi'),
       turnId: 't1',
       send: (m) => {
         delivered.push(m);
@@ -40,7 +27,7 @@ describe('TurnContext', () => {
     const { ctx, delivered } = make();
     await ctx.reply('hello');
     assert.equal(delivered.length, 1);
-    assert.deepEqual(delivered[0]!.conversation, message('x').conversation);
+    assert.deepEqual(delivered[0]!.conversation, textMessage('x').conversation);
     assert.equal(delivered[0]!.replyTo, 'm1');
     assert.equal(textOf(delivered[0]!.parts), 'hello');
     assert.equal(ctx.sent.length, 1);
@@ -65,7 +52,7 @@ describe('TurnContext', () => {
 
   it('exposes the conversation key and text', () => {
     const { ctx } = make();
-    assert.equal(ctx.conversationKey, conversationKey(message('x').conversation));
+    assert.equal(ctx.conversationKey, conversationKey(textMessage('x').conversation));
     assert.equal(ctx.conversationKey, 'test:t:c');
     assert.equal(ctx.text, 'hi');
   });

@@ -8,19 +8,10 @@ import {
   retryAfterSeconds,
   type WindowState,
 } from '../../../gateway/flow/decisions.js';
+import { textMessage } from '../../helpers/messages.js';
 
 function message(channel: string, tenant: string, sender: string): InboundMessage {
-  return {
-    kind: 'message',
-    id: 'm1',
-    receivedAt: 0,
-    conversation: { channel, tenant, conversation: 'c1' },
-    sender: { id: sender },
-    parts: [{ type: 'text', text: 'hi' }],
-    text: 'hi',
-    mentionsBot: true,
-    raw: null,
-  };
+  return textMessage('hi', { conversation: { channel, tenant, conversation: 'c1' }, sender: { id: sender } });
 }
 
 describe('flow decisions (pure)', () => {

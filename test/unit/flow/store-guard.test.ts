@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../../core/clock.js';
 import { createDispatcher } from '../../../core/dispatcher.js';
-import type { InboundMessage } from '../../../core/envelope.js';
 import { BotError } from '../../../core/errors.js';
 import { silentLogger } from '../../../core/logger.js';
 import type { Middleware } from '../../../core/middleware.js';
@@ -12,18 +11,9 @@ import { isStoreUnavailable } from '../../../gateway/flow/store-guard.js';
 import { createInProcessKeyValue, createInProcessLocks, createInProcessMemory } from '../../../memory/index.js';
 import type { ConversationMemory } from '../../../core/ports/memory.js';
 import type { DialogueEngine } from '../../../core/ports/dialogue.js';
+import { userMessage } from '../../helpers/messages.js';
 
-const event: InboundMessage = {
-  kind: 'message',
-  id: 'wx-msg-1',
-  receivedAt: 0,
-  conversation: { channel: 'wechat_official', tenant: 'wx1', conversation: 'openid-1' },
-  sender: { id: 'openid-1' },
-  parts: [{ type: 'text', text: '你好' }],
-  text: '你好',
-  mentionsBot: true,
-  raw: null,
-};
+const event = userMessage('wechat_official', 'wx1', 'openid-1', '你好', { id: 'wx-msg-1' });
 
 function gateway(options: { memory: ConversationMemory; passOn: boolean }) {
   const clock = new ManualClock();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../../core/clock.js';
 import { createDispatcher } from '../../../core/dispatcher.js';
-import { textOf, type InboundMessage } from '../../../core/envelope.js';
+import { textOf } from '../../../core/envelope.js';
 import { silentLogger } from '../../../core/logger.js';
 import { compose, type Middleware } from '../../../core/middleware.js';
 import type { TurnContext } from '../../../core/context.js';
@@ -10,6 +10,7 @@ import { errorBoundary } from '../../../core/pipeline/error-boundary.js';
 import { createInProcessRateLimiter, type RateLimiter } from '../../../gateway/flow/rate-limit.js';
 import { THROTTLED, throttleEndUsers } from '../../../gateway/flow/throttle.js';
 import { DEFAULT_THROTTLE_TEXTS, throttleMessage, throttleTexts } from '../../../gateway/flow/throttle-message.js';
+import { textMessage, userMessage } from '../../helpers/messages.js';
 import { createInProcessKeyValue } from '../../../memory/index.js';
 
 function setup(limiter?: RateLimiter) {
@@ -37,19 +38,13 @@ function setup(limiter?: RateLimiter) {
   let seq = 0;
   const say = (sender: string, text: string, options: { channel?: string; id?: string; locale?: string } = {}) => {
     seq += 1;
-    const event: InboundMessage = {
-      kind: 'message',
-      id: options.id ?? `m${seq}`,
-      receivedAt: clock.now(),
-      conversation: { channel: options.channel ?? 'wechat_official', tenant: 'wx1', conversation: sender },
-      sender: { id: sender },
-      parts: [{ type: 'text', text }],
-      text,
-      mentionsBot: true,
-      ...(options.locale === undefined ? {} : { locale: options.locale }),
-      raw: null,
-    };
-    return dispatch(event);
+    return dispatch(
+      userMessage(options.channel ?? 'wechat_official', 'wx1', sender, text, {
+        id: options.id ?? `m${seq}`,
+        receivedAt: clock.now(),
+        ...(options.locale === undefined ? {} : { locale: options.locale }),
+      }),
+    );
   };
   return { clock, say, turns: () => turnsRun };
 }
@@ -107,17 +102,13 @@ describe('throttleEndUsers (pipeline stage)', () => {
       log: silentLogger,
       sendFor: () => () => Promise.resolve({ sentAt: 0 }),
     });
-    const event = (id: string): InboundMessage => ({
-      kind: 'message',
-      id,
-      receivedAt: 0,
-      conversation: { channel: 'slack', tenant: 'T', conversation: 'C' },
-      sender: { id: 'U' },
-      parts: [],
-      text: '👍',
-      mentionsBot: true,
-      raw: null,
-    });
+    const event = (id: string) =>
+      textMessage('👍', {
+        id,
+        conversation: { channel: 'slack', tenant: 'T', conversation: 'C' },
+        sender: { id: 'U' },
+        parts: [],
+      });
     await dispatch(event('1'));
     const second = await createDispatcher({
       pipeline: compose<TurnContext>(stage, (ctx) => {

@@ -1,20 +1,10 @@
 import assert from 'node:assert/strict';
 import type { Dispatch } from '../../../core/dispatcher.js';
-import type { InboundMessage } from '../../../core/envelope.js';
 import { isBotError } from '../../../core/errors.js';
 import { createTurnGate } from '../../../gateway/flow/turn-gate.js';
+import { textMessage } from '../../helpers/messages.js';
 
-const event = {
-  kind: 'message',
-  id: 'm',
-  receivedAt: 0,
-  conversation: { channel: 'rest', tenant: 'default', conversation: 's' },
-  sender: { id: 'u' },
-  parts: [],
-  text: '',
-  mentionsBot: true,
-  raw: null,
-} as const satisfies InboundMessage;
+const event = textMessage('', { conversation: { channel: 'rest', tenant: 'default', conversation: 's' }, parts: [] });
 
 /** A dispatch whose turns finish when `finish()` is called. */
 function controlled() {

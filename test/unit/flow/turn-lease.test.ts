@@ -1,25 +1,15 @@
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../../core/clock.js';
 import { createDispatcher, type Dispatch } from '../../../core/dispatcher.js';
-import type { InboundMessage } from '../../../core/envelope.js';
 import { silentLogger } from '../../../core/logger.js';
 import type { DialogueEngine } from '../../../core/ports/dialogue.js';
 import type { KeyValue } from '../../../core/ports/kv.js';
 import { createPipeline } from '../../../gateway/app/pipeline.js';
 import { createTurnLease, leaseKey, readLease } from '../../../gateway/flow/turn-lease.js';
 import { createInProcessKeyValue, createInProcessLocks, createInProcessMemory } from '../../../memory/index.js';
+import { userMessage } from '../../helpers/messages.js';
 
-const event: InboundMessage = {
-  kind: 'message',
-  id: 'wx-msg-7',
-  receivedAt: 0,
-  conversation: { channel: 'wechat_official', tenant: 'wx1', conversation: 'openid-7' },
-  sender: { id: 'openid-7' },
-  parts: [{ type: 'text', text: '你好' }],
-  text: '你好',
-  mentionsBot: true,
-  raw: null,
-};
+const event = userMessage('wechat_official', 'wx1', 'openid-7', '你好', { id: 'wx-msg-7' });
 
 /** Two replicas sharing one store; `dies()` makes replica A's store writes fail (as if its process were gone). */
 function replicas() {

@@ -1,24 +1,16 @@
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../../../core/clock.js';
-import type { InboundMessage } from '../../../../core/envelope.js';
 import { createObligations, type OwedAnswer } from '../../../../channels/wechat-official/obligations.js';
 import { createInProcessKeyValue, createInProcessLocks } from '../../../../memory/index.js';
 import { CapturingLogger } from './fakes.js';
+import { userMessage } from '../../../helpers/messages.js';
 
-const owed = (id: string): OwedAnswer => {
-  const event: InboundMessage = {
-    kind: 'message',
-    id,
-    receivedAt: 0,
-    conversation: { channel: 'wechat_official', tenant: 'wx1', conversation: 'openid' },
-    sender: { id: 'openid' },
-    parts: [{ type: 'text', text: '你好' }],
-    text: '你好',
-    mentionsBot: true,
-    raw: null,
-  };
-  return { id, header: { openid: 'openid', account: 'gh_1', createTime: '1', msgType: 'text' }, event, since: 0 };
-};
+const owed = (id: string): OwedAnswer => ({
+  id,
+  header: { openid: 'openid', account: 'gh_1', createTime: '1', msgType: 'text' },
+  event: userMessage('wechat_official', 'wx1', 'openid', '你好', { id }),
+  since: 0,
+});
 
 describe('wechat-official owed answers', () => {
   const setup = () => {
