@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { deleteKeysUnder, uniquePrefix, redisOrSkip } from '../helpers/redis.js';
+import { deleteKeysUnder, keysUnder, newRedisClient, REDIS_URL, redisOrSkip, uniquePrefix } from '../helpers/redis.js';
 import { startFakeWechatApi, type FakeWechatApi } from './fake-wechat-api.js';
 import {
   FULL,
@@ -51,15 +51,16 @@ async function deliver(url: string, openid: string, id: string, text: string): P
   }
 }
 
-/** Debugging aid: the Redis keys (and values) that mention a message id or openid. */
-async function keysAbout(id: string, openid: string): Promise<string[]> {
-  const { Redis } = await import('ioredis');
-  const r = new Redis('redis://127.0.0.1:6379');
+/** Debugging aid (RELIABILITY_DEBUG): this run's Redis keys (and string values) that mention a message id or openid. */
+async function keysAbout(prefix: string, id: string, openid: string): Promise<string[]> {
+  const r = newRedisClient();
+  await r.connect();
   try {
     const out: string[] = [];
-    for (const pattern of [`*${id}*`, `*${openid}*`]) {
-      for (const k of await r.keys(pattern))
-        out.push(`${k}=${(await r.type(k)) === 'string' ? ((await r.get(k)) ?? '') : '(' + (await r.type(k)) + ')'}`);
+    for (const k of await keysUnder(r, prefix)) {
+      if (!k.includes(id) && !k.includes(openid)) continue;
+      const type = await r.type(k);
+      out.push(`${k}=${type === 'string' ? ((await r.get(k)) ?? '') : `(${type})`}`);
     }
     return out;
   } finally {
@@ -85,7 +86,7 @@ describe('reliability: faults', function () {
         gateway: { host: '127.0.0.1', port: await freePort() },
         auth: { apiKeys: [KEY] },
         log: { level: 'error' },
-        redis: { url: 'redis://127.0.0.1:6379', keyPrefix: prefix },
+        redis: { url: REDIS_URL, keyPrefix: prefix }, // the Redis redisOrSkip found
         channels: { wechat_official: { ...WECHAT, customerServiceApi: true, apiBaseUrl: api.url } },
       });
       replicas = await Promise.all([spawnGateway(await config()), spawnGateway(await config())]);
@@ -165,7 +166,9 @@ describe('reliability: faults', function () {
           lateAtSurvivor += 1;
         if (acked && answers === 0) {
           const keys =
-            process.env['RELIABILITY_DEBUG'] === undefined ? [] : await keysAbout(ids.get(openid) ?? '', openid);
+            process.env['RELIABILITY_DEBUG'] === undefined
+              ? []
+              : await keysAbout(prefix, ids.get(openid) ?? '', openid);
           lost.push(`${openid} ${JSON.stringify(deliveries)} ${keys.join(' ')}`);
         }
       }
@@ -210,7 +213,6 @@ describe('reliability: faults', function () {
         redis: { url: redis.url, keyPrefix: 'restart' },
       });
       try {
-        const statuses = new Map<number, number>();
         const phase = { name: 'before' as 'before' | 'down' | 'after' };
         const byPhase: Record<string, Record<number, number>> = { before: {}, down: {}, after: {} };
         const codes: Record<string, Record<string, number>> = { before: {}, down: {}, after: {} };
@@ -219,7 +221,6 @@ describe('reliability: faults', function () {
           while (!stop) {
             const r = await postChat(gw.url, KEY, { query: '退货怎么办', user_id: `restart-${uid()}` });
             const current = phase.name; // when it was answered: a request in flight at the crash belongs to "down"
-            statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
             const bucket = byPhase[current] ?? {};
             bucket[r.status] = (bucket[r.status] ?? 0) + 1;
             byPhase[current] = bucket;

@@ -11,7 +11,7 @@
  */
 import assert from 'node:assert/strict';
 import autocannon from 'autocannon';
-import { deleteKeysUnder, uniquePrefix, redisOrSkip } from '../helpers/redis.js';
+import { deleteKeysUnder, REDIS_URL, redisOrSkip, uniquePrefix } from '../helpers/redis.js';
 import { FULL, freePort, KEY, msgId, report, rssOf, spawnGateway, WECHAT, wechatPush } from './support.js';
 
 const DURATION_S = FULL ? 300 : 40;
@@ -28,7 +28,7 @@ describe('reliability: soak', function () {
     const gw = await spawnGateway(
       {
         mode: 'production',
-        redis: { url: 'redis://127.0.0.1:6379', keyPrefix: prefix },
+        redis: { url: REDIS_URL, keyPrefix: prefix },
         gateway: { host: '127.0.0.1', port: await freePort() },
         auth: { apiKeys: [KEY] },
         log: { level: 'error' },
