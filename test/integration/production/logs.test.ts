@@ -5,16 +5,12 @@
  * password that is unreachable.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { systemClock } from '../../../core/clock.js';
 import { buildGateway, type Gateway } from '../../../gateway/app/gateway.js';
 import { parseConfig } from '../../../gateway/config/index.js';
 import { createGatewayLogger, createRequestContext } from '../../../gateway/observability/index.js';
-import { createFileAgentDirectory, hashPassword } from '../../../handoff/index.js';
-import { postChat, WECHAT, wechatSay } from './support.js';
+import { agentsFileWith, postChat, WECHAT, wechatSay } from './support.js';
 
 const API_KEY = 'sk-live-SECRET-api-key-7f3a9c2e1b';
 const JWT_SECRET = 'jwt-SECRET-0123456789abcdefghijklmnopqrstuv';
@@ -31,22 +27,7 @@ describe('production: logs of a run with secrets and personal data (JSON lines)'
   let url: string;
 
   before(async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'clawbot-logs-'));
-    const agentsFile = join(dir, 'agents.json');
-    const agents = createFileAgentDirectory({ path: agentsFile });
-    await agents.put({
-      username: 'bob',
-      displayName: 'Bob',
-      role: 'agent',
-      passwordHash: await hashPassword(AGENT_PASSWORD, { N: 1024, r: 8, p: 1 }),
-      languages: [],
-      channels: [],
-      groups: [],
-      maxConcurrent: 5,
-      createdAt: 0,
-      updatedAt: 0,
-    });
-    await agents.close();
+    const agentsFile = await agentsFileWith({ username: 'bob', displayName: 'Bob', password: AGENT_PASSWORD });
     const config = parseConfig(
       {
         mode: 'production',

@@ -3,12 +3,8 @@
  * protected (admin credential, metrics.public, or metrics.allowIps).
  */
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createFileAgentDirectory, hashPassword } from '../../../handoff/index.js';
 import { startGateway, type TestGateway } from '../../helpers/gateway.js';
-import { postChat, WECHAT, wechatSay } from './support.js';
+import { agentsFileWith, postChat, WECHAT, wechatSay } from './support.js';
 
 const ADMIN = 'admin-key-0123456789abcdef';
 const CHAT_ONLY = 'chat-key-0123456789abcdef0';
@@ -28,22 +24,11 @@ describe('production: /metrics after traffic (HTTP)', function () {
   this.timeout(60_000);
   let gw: TestGateway;
   before(async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'clawbot-metrics-'));
-    const agentsFile = join(dir, 'agents.json');
-    const agents = createFileAgentDirectory({ path: agentsFile });
-    await agents.put({
+    const agentsFile = await agentsFileWith({
       username: 'alice',
       displayName: 'Alice',
-      role: 'agent',
-      passwordHash: await hashPassword('correct horse battery', { N: 1024, r: 8, p: 1 }),
-      languages: [],
-      channels: [],
-      groups: [],
-      maxConcurrent: 5,
-      createdAt: 0,
-      updatedAt: 0,
+      password: 'correct horse battery',
     });
-    await agents.close();
     gw = await startGateway({
       auth: {
         apiKeys: [

@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
 import { Redis } from 'ioredis';
 import { simulateWechatOfficial, wechatOfficialOptionsSchema } from '../../../channels/wechat-official/index.js';
+import { createFileAgentDirectory, hashPassword } from '../../../handoff/index.js';
 
 /** The repository root. */
 export const ROOT = resolve(import.meta.dirname, '../../..');
@@ -26,6 +27,26 @@ export function wechatSay(url: string, openid: string, text: string) {
     user: openid,
     options: wechatOfficialOptionsSchema.parse(WECHAT),
   });
+}
+
+/** A temporary `handoff.agentsFile` holding one agent account (a cheap scrypt cost); returns its path. */
+export async function agentsFileWith(agent: { username: string; displayName: string; password: string }) {
+  const path = join(await mkdtemp(join(tmpdir(), 'clawbot-agents-')), 'agents.json');
+  const agents = createFileAgentDirectory({ path });
+  await agents.put({
+    username: agent.username,
+    displayName: agent.displayName,
+    role: 'agent',
+    passwordHash: await hashPassword(agent.password, { N: 1024, r: 8, p: 1 }),
+    languages: [],
+    channels: [],
+    groups: [],
+    maxConcurrent: 5,
+    createdAt: 0,
+    updatedAt: 0,
+  });
+  await agents.close();
+  return path;
 }
 
 /** A free TCP port on 127.0.0.1. */
