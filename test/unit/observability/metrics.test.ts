@@ -28,6 +28,7 @@ describe('gateway metrics registry', () => {
       'clawbot_memory_store_duration_seconds',
       'clawbot_rate_limited_total',
       'clawbot_turns_in_flight',
+      'clawbot_deliveries_total',
       'clawbot_delivery_dead_letters',
     ]) {
       assert.match(text, new RegExp(`^# TYPE ${family} `, 'm'), family);
