@@ -6,12 +6,8 @@
  * Deterministic: in-process stores shared by the replicas, a ManualClock, kill -9 = the replica hangs forever.
  */
 import assert from 'node:assert/strict';
-import { createWorld, inFlight, question, type Replica, type World } from './replicas.js';
-import { contentOf } from './harness.js';
-import { decodeAnswer, DEMO } from './requests.js';
-
-const answerOf = (box: { res: Parameters<typeof decodeAnswer>[0] | undefined }) =>
-  box.res === undefined ? 'pending' : (contentOf(decodeAnswer(box.res)) ?? 'success');
+import { createWorld, retryOwedByB, type Replica, type World } from './replicas.js';
+import { DEMO } from './requests.js';
 
 /** What `GET /metrics` would say about `channel_duplicates_dropped_total` for WeChat on this replica. */
 const duplicatesOf = async (r: Replica): Promise<number> =>
@@ -31,23 +27,9 @@ describe('wechat-official: an owed answer whose turn runs on a live replica is n
   /** A's turn is running (held by its engine); B acknowledged WeChat's retry of it, so B owes the answer. */
   const bOwesWhileARuns = async () => {
     world = createWorld({ customerServiceApi: true });
-    const a = await world.replica('A');
-    const b = await world.replica('B');
-    let open!: () => void;
-    a.engine.gate = new Promise<void>((r) => (open = r));
-    const xml = question(world, 'where is my order');
-    inFlight(a.push(xml)); // A's "success" at 4.5 s never reaches WeChat (overloaded host): it retries on B
-    await world.tick(11_000);
-    const d2 = inFlight(b.push(xml));
-    await world.tick(4_600);
-    assert.equal(answerOf(d2), 'success', 'B acknowledges the retry: A’s turn is alive and running');
-    assert.deepEqual(
-      b.outcomes.map((o) => o.status),
-      ['duplicate'],
-      'the retry itself is the one duplicate',
-    );
-    assert.equal(await duplicatesOf(b), 1);
-    return { a, b, open };
+    const owed = await retryOwedByB(world, 'where is my order');
+    assert.equal(await duplicatesOf(owed.b), 1);
+    return owed;
   };
 
   it('10 s more of A’s turn: no dispatch, no duplicate counted, nothing logged by B; A’s answer arrives once', async () => {

@@ -4,6 +4,7 @@
  * and a ManualClock. `kill()` is kill -9: from then on every store, lock, API call and turn of that replica hangs
  * forever, and it counts as dead to the others 3 s later (like the gateway's instance keys).
  */
+import assert from 'node:assert/strict';
 import { ManualClock } from '../../../../core/clock.js';
 import { createDispatcher } from '../../../../core/dispatcher.js';
 import type { TurnOutcome } from '../../../../core/turn.js';
@@ -19,9 +20,8 @@ import { createTurnLease } from '../../../../gateway/flow/turn-lease.js';
 import type { Instances } from '../../../../gateway/flow/instances.js';
 import { createInProcessKeyValue, createInProcessLocks, createInProcessMemory } from '../../../../memory/index.js';
 import { CapturingLogger, flush, ScriptedEngine } from './fakes.js';
-import { buildPush, textXml, toRequest, wechatOptions } from './requests.js';
-
-export const T0 = 1_700_000_000;
+import { contentOf, T0 } from './harness.js';
+import { buildPush, decodeAnswer, textXml, toRequest, wechatOptions } from './requests.js';
 
 const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
 
@@ -197,4 +197,33 @@ export function inFlight(p: Promise<WebhookResponse>): { res: WebhookResponse | 
   const box: { res: WebhookResponse | undefined } = { res: undefined };
   void p.then((r) => (box.res = r));
   return box;
+}
+
+/** What a delivery answered: its reply text, `success`, or `pending` while it has not answered. */
+export function answerOf(box: { res: WebhookResponse | undefined }): string {
+  return box.res === undefined ? 'pending' : (contentOf(decodeAnswer(box.res)) ?? 'success');
+}
+
+/**
+ * Replicas A and B (customer-service API on). A's turn of `content` runs until `open()` (never, unless called); its
+ * `success` at 4.5 s never reaches WeChat (an overloaded host), so WeChat delivers the message again, to B, which
+ * acknowledges that retry at its budget: B owes the answer of a turn running on a live replica.
+ */
+export async function retryOwedByB(world: World, content: string) {
+  const a = await world.replica('A');
+  const b = await world.replica('B');
+  let open!: () => void;
+  a.engine.gate = new Promise<void>((r) => (open = r));
+  const xml = question(world, content);
+  inFlight(a.push(xml));
+  await world.tick(11_000);
+  const retry = inFlight(b.push(xml));
+  await world.tick(4_600);
+  assert.equal(answerOf(retry), 'success', 'B acknowledges the retry: A’s turn is alive and running');
+  assert.deepEqual(
+    b.outcomes.map((o) => o.status),
+    ['duplicate'],
+    'the retry itself is the one duplicate',
+  );
+  return { a, b, open };
 }
