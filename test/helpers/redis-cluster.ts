@@ -56,11 +56,9 @@ async function freePorts(count: number): Promise<number[]> {
 }
 
 /** A running test cluster. */
-export interface RedisClusterHandle {
+interface RedisClusterHandle {
   /** `redis://127.0.0.1:<port>` of every master. */
   readonly nodes: readonly string[];
-  /** Milliseconds from the first spawn to `cluster_state:ok` on every node. */
-  readonly startMs: number;
   /** Kills every process and removes the folders (idempotent). */
   stop(): Promise<void>;
 }
@@ -155,7 +153,7 @@ async function killAll(nodes: readonly Node[]): Promise<void> {
 }
 
 /** Starts a 3-master cluster; rejects (leaving nothing behind) when it cannot. */
-export async function startRedisCluster(bins: { server: string; cli: string }): Promise<RedisClusterHandle> {
+async function startRedisCluster(bins: { server: string; cli: string }): Promise<RedisClusterHandle> {
   const nodes: Node[] = [];
   // A test process that ends without running after() hooks (mocha --exit, a crash, Ctrl-C, kill) still kills its
   // servers: on exit, and on a terminating signal, which is then re-raised unless someone else handles it.
@@ -174,7 +172,6 @@ export async function startRedisCluster(bins: { server: string; cli: string }): 
       process.removeListener('exit', onExit);
       for (const signal of SIGNALS) process.removeListener(signal, onSignal);
     }));
-  const started = performance.now();
   try {
     for (const port of await freePorts(NODE_COUNT)) nodes.push(spawnNode(bins.server, port));
     await waitFor('the servers to answer PING', nodes, async () =>
@@ -197,15 +194,11 @@ export async function startRedisCluster(bins: { server: string; cli: string }): 
     await stop();
     throw error;
   }
-  return {
-    nodes: nodes.map((n) => `redis://${HOST}:${n.port}`),
-    startMs: Math.round(performance.now() - started),
-    stop,
-  };
+  return { nodes: nodes.map((n) => `redis://${HOST}:${n.port}`), stop };
 }
 
 /** A Cluster client for tests: fails fast, no reconnect loop after the cluster is stopped. */
-export function newClusterClient(nodes: readonly string[]): Cluster {
+function newClusterClient(nodes: readonly string[]): Cluster {
   const client = new Cluster(
     nodes.map((url) => {
       const { hostname, port } = new URL(url);
@@ -243,8 +236,6 @@ export interface RedisClusterFixture {
   readonly prefix: string;
   /** Another connected Cluster client (a second "replica"), closed by the fixture. */
   extraClient(): Promise<Cluster>;
-  /** Milliseconds the cluster took to start. */
-  readonly startMs: number;
 }
 
 /**
@@ -293,8 +284,5 @@ export function useRedisCluster(label = 'cluster'): RedisClusterFixture {
     },
     prefix,
     extraClient: connected,
-    get startMs() {
-      return need().startMs;
-    },
   };
 }
