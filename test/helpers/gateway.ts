@@ -7,6 +7,7 @@
  *   const { status, body } = await chat(gw.url, gw.key, { query: '退货怎么办' });
  *   await gw.close();
  */
+import { request, type Agent, type ClientRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { silentLogger } from '../../core/logger.js';
@@ -110,6 +111,50 @@ export async function chat<T = ChatReply>(url: string, key: string, body: unknow
     body: JSON.stringify(body),
   });
   return readAnswer<T>(response);
+}
+
+/** A chat request in flight: its head is sent (`Expect: 100-continue`), its body waits for `finish()`. */
+export interface HeadFirstChat {
+  /** Resolves once the server has read the head (it answered `100 Continue`). */
+  readonly headRead: Promise<void>;
+  readonly response: Promise<{ status: number; text: string }>;
+  /** Writes the body and ends the request. */
+  finish(): void;
+}
+
+/** Starts `POST {url}/api/v1/chat` over `agent` and sends only its head (requests in flight during shutdown). */
+export function chatHeadFirst(url: string, key: string, agent: Agent, body: unknown): HeadFirstChat {
+  const { port } = new URL(url);
+  const json = JSON.stringify(body);
+  let req!: ClientRequest;
+  let headRead!: () => void;
+  const continued = new Promise<void>((resolve) => (headRead = resolve));
+  const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
+    req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        agent,
+        method: 'POST',
+        path: '/api/v1/chat',
+        headers: {
+          authorization: `Bearer ${key}`,
+          'content-type': 'application/json',
+          'content-length': String(Buffer.byteLength(json)),
+          expect: '100-continue',
+        },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
+    req.on('continue', () => headRead());
+    req.on('error', reject);
+    req.flushHeaders();
+  });
+  return { headRead: continued, response, finish: () => void req.end(json) };
 }
 
 /** `GET {url}{path}` with `Authorization: Bearer {key}` (no header when `key` is undefined). */

@@ -5,50 +5,16 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
-import { Agent, request, type ClientRequest } from 'node:http';
+import { Agent } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect as tlsConnect } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chatHeadFirst } from '../../helpers/gateway.js';
 import { uniquePrefix, redisOrSkip } from '../../helpers/redis.js';
 import { freePort, postChat, spawnGateway } from './support.js';
 
 const KEY = 'lifecycle-key-0123456789abcdef';
-
-/** A chat request whose head is sent; its body is written by `finish()`. */
-function headOnly(url: string, agent: Agent, i: number) {
-  const { port } = new URL(url);
-  const body = JSON.stringify({ query: '退货怎么办', session_id: `sigterm-${i}` });
-  let req!: ClientRequest;
-  let headRead!: () => void;
-  const continued = new Promise<void>((r) => (headRead = r));
-  const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
-    req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        agent,
-        method: 'POST',
-        path: '/api/v1/chat',
-        headers: {
-          authorization: `Bearer ${KEY}`,
-          'content-type': 'application/json',
-          'content-length': String(Buffer.byteLength(body)),
-          expect: '100-continue',
-        },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8').on('data', (d: string) => (text += d));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      },
-    );
-    req.on('continue', () => headRead());
-    req.on('error', reject);
-    req.flushHeaders();
-  });
-  return { continued, response, finish: () => req.end(body) };
-}
 
 describe('production: gateway process lifecycle', function () {
   this.timeout(120_000);
@@ -65,8 +31,10 @@ describe('production: gateway process lifecycle', function () {
     try {
       // Warm up (first turns build caches), then 40 requests whose heads the server has read.
       assert.equal((await postChat(gw.url, KEY, { query: 'hello' })).status, 200);
-      const inFlight = Array.from({ length: 40 }, (_, i) => headOnly(gw.url, agent, i));
-      await Promise.all(inFlight.map((r) => r.continued));
+      const inFlight = Array.from({ length: 40 }, (_, i) =>
+        chatHeadFirst(gw.url, KEY, agent, { query: '退货怎么办', session_id: `sigterm-${i}` }),
+      );
+      await Promise.all(inFlight.map((r) => r.headRead));
       const signalled = Date.now();
       gw.kill('SIGTERM');
       await new Promise((r) => setTimeout(r, 200));
@@ -77,7 +45,7 @@ describe('production: gateway process lifecycle', function () {
         answers.map((a) => a.status),
         answers.map(() => 200),
       );
-      for (const a of answers) assert.match(a.body, /退货/);
+      for (const a of answers) assert.match(a.text, /退货/);
       const { code, signal } = await gw.exited;
       assert.equal(signal, null);
       assert.equal(code, 0, gw.output());
