@@ -33,10 +33,9 @@ export async function authenticateCaller(
     throw new BotError('auth.missing', 'log in first: POST /api/v1/agent/login');
   }
   const claims = await deps.sessions.verify(token);
-  if ((await deps.kv.get(revokedKey(claims.jti))) !== undefined) {
-    throw new BotError('auth.invalid', 'this console session was logged out; log in again');
-  }
-  const account = await deps.agents.get(claims.username);
+  // Both lookups at once: on Redis they share one round trip (auto-pipelining), on every agent API call.
+  const [revoked, account] = await Promise.all([deps.kv.get(revokedKey(claims.jti)), deps.agents.get(claims.username)]);
+  if (revoked !== undefined) throw new BotError('auth.invalid', 'this console session was logged out; log in again');
   if (account === undefined) throw new BotError('auth.invalid', 'this agent account no longer exists');
   const via = bearer === undefined ? 'cookie' : 'bearer';
   if (via === 'cookie' && !SAFE.has(req.method)) {
